@@ -1,0 +1,103 @@
+import { type Db, Partitions, createPostgresDb, migrate, partitionInterval } from '@tracegres/schema';
+import { createPgliteWorkerDb, loadMigrations } from '@tracegres/schema/node';
+import { createApp, createOtlpApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { BuildInfo, Deps } from './deps.ts';
+import { SpanWriter } from './ingest/writer.ts';
+import { type Logger, createLogger } from './log.ts';
+import { createAppMetrics } from './metrics/app-metrics.ts';
+import type { Listener, RuntimeAdapter } from './runtime/types.ts';
+import { Tenants } from './storage/tenants.ts';
+
+/** Our own version; buildinfo reports the Tempo API level we implement (Grafana gates on it). */
+export const TRACEGRES_VERSION = '0.1.0';
+const TEMPO_API_VERSION = '2.9.0';
+
+const HOUR_NS = 3600n * 1_000_000_000n;
+
+/** Real Postgres when DATABASE_URL is set, else embedded PGlite (in a worker) in DATA_DIR. */
+export async function openDatabase(config: Config): Promise<Db> {
+  if (config.databaseUrl) return createPostgresDb(config.databaseUrl, { max: config.dbPoolSize });
+  return createPgliteWorkerDb(config.dataDir);
+}
+
+export interface BuildOptions {
+  now?: () => number;
+  log?: Logger;
+  runtime?: string;
+  uiIndexHtml?: string;
+}
+
+/** Migrates the database and wires every dependency the handlers need. */
+export async function buildDeps(config: Config, db: Db, opts: BuildOptions = {}): Promise<Deps> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const now = opts.now ?? Date.now;
+  const result = await migrate(db, await loadMigrations());
+  if (result.applied.length) log.info('migrations applied', { applied: result.applied });
+  const defaultInterval = db.driver === 'pglite' ? 24n * HOUR_NS : HOUR_NS;
+  const want = config.partitionIntervalSeconds ? BigInt(config.partitionIntervalSeconds) * 1_000_000_000n : defaultInterval;
+  const intervalNs = await partitionInterval(db, want);
+  if (config.partitionIntervalSeconds && intervalNs !== want) {
+    log.warn('PARTITION_INTERVAL differs from the interval this database was created with; keeping the stored one', {
+      storedSeconds: Number(intervalNs / 1_000_000_000n),
+    });
+  }
+  const partitions = new Partitions(intervalNs);
+  await partitions.load(db);
+  await ensureAhead(db, partitions, now);
+  const metrics = createAppMetrics();
+  const writer = new SpanWriter(db, partitions, metrics, {
+    writers: db.driver === 'pglite' ? 1 : Math.max(1, Math.min(4, config.dbPoolSize - 2)),
+    maxBatchSpans: 16_384,
+    maxQueuedSpans: 200_000,
+  });
+  const buildInfo: BuildInfo = {
+    version: TEMPO_API_VERSION,
+    revision: `tracegres-${TRACEGRES_VERSION}`,
+    branch: 'main',
+    buildUser: 'tracegres',
+    buildDate: '',
+    goVersion: `none (tracegres ${TRACEGRES_VERSION} on ${opts.runtime ?? 'unknown runtime'})`,
+  };
+  return { config, db, tenants: new Tenants(db), partitions, writer, metrics, log, buildInfo, now, uiIndexHtml: opts.uiIndexHtml };
+}
+
+/** Creates the current partition and the next two, so ingest rarely waits on DDL. */
+export async function ensureAhead(db: Db, partitions: Partitions, now: () => number): Promise<void> {
+  const nowNs = BigInt(now()) * 1_000_000n;
+  await partitions.ensureRange(db, nowNs - partitions.intervalNs, nowNs + 2n * partitions.intervalNs);
+}
+
+export interface RunningServer {
+  deps: Deps;
+  listeners: { api: Listener; otlp?: Listener };
+  close(): Promise<void>;
+}
+
+/** Starts a long-running server: database, HTTP listeners, partition upkeep. */
+export async function startServer(config: Config, rt: RuntimeAdapter): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const db = await openDatabase(config);
+  const uiIndexHtml = await rt.readText(new URL('../../web/dist/index.html', import.meta.url).pathname);
+  const deps = await buildDeps(config, db, { log, runtime: `${rt.name} ${rt.version}`, uiIndexHtml });
+  const api = await rt.serve(createApp(deps).fetch, config.port, config.host);
+  const otlp = config.otlpHttpPort ? await rt.serve(createOtlpApp(deps).fetch, config.otlpHttpPort, config.host) : undefined;
+  const timer = setInterval(() => {
+    ensureAhead(db, deps.partitions, deps.now).catch((err) => log.warn('partition upkeep failed', { error: String(err) }));
+  }, 60_000);
+  log.info('tracegres started', {
+    runtime: rt.name,
+    port: api.port,
+    otlpHttpPort: otlp?.port ?? 0,
+    database: config.databaseUrl ? 'postgres' : `pglite (${config.dataDir})`,
+  });
+  return {
+    deps,
+    listeners: { api, otlp },
+    async close() {
+      clearInterval(timer);
+      await Promise.all([api.close(), otlp?.close()]);
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, read once at start from the environment and passed down; handlers never read
+ * `process.env`. Every variable is listed in the README's configuration table.
+ */
+const durationRe = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+$/;
+const unitNs: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9, w: 604800e9 };
+
+/** Parses a Go/Prometheus-style duration (`168h`, `1h30m`, `7d`) to seconds. */
+export function parseDurationSeconds(text: string): number {
+  if (!durationRe.test(text)) throw new Error(`expected a duration such as 168h, 30m or 7d, got ${JSON.stringify(text)}`);
+  let ns = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/g)) ns += Number(m[1]) * unitNs[m[2]];
+  return ns / 1e9;
+}
+
+const port = (def: number) =>
+  z
+    .string()
+    .default(String(def))
+    .transform((s, ctx) => {
+      const n = Number(s);
+      if (!/^\d+$/.test(s) || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `expected a port number 0-65535, got ${JSON.stringify(s)}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const duration = (def: string | undefined, minSeconds: number) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const text = s ?? def;
+      if (text === undefined) return undefined;
+      try {
+        const secs = parseDurationSeconds(text);
+        if (secs < minSeconds) throw new Error(`must be at least ${minSeconds}s, got ${JSON.stringify(text)}`);
+        return secs;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const positiveInt = (def: number) =>
+  z
+    .string()
+    .default(String(def))
+    .transform((s, ctx) => {
+      if (!/^\d+$/.test(s) || Number(s) < 1) {
+        ctx.addIssue({ code: 'custom', message: `expected a positive integer, got ${JSON.stringify(s)}` });
+        return z.NEVER;
+      }
+      return Number(s);
+    });
+
+const envSchema = z.object({
+  PORT: port(3200),
+  OTLP_HTTP_PORT: port(4318),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      if (!/^postgres(ql)?:\/\//.test(s)) {
+        ctx.addIssue({ code: 'custom', message: 'expected a postgres:// or postgresql:// URL' });
+        return z.NEVER;
+      }
+      return s;
+    }),
+  DATA_DIR: z.string().min(1).default('./data'),
+  RETENTION: duration('168h', 60),
+  PARTITION_INTERVAL: duration(undefined, 60),
+  INGEST_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024),
+  DB_POOL_SIZE: positiveInt(10),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  otlpHttpPort: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  retentionSeconds: number;
+  /** Seconds; undefined = driver default (1h on Postgres, 24h on PGlite). Fixed at database creation. */
+  partitionIntervalSeconds: number | undefined;
+  ingestMaxBodyBytes: number;
+  dbPoolSize: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; throws a ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in shells and compose files.
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = envSchema.safeParse(clean);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = r.data;
+  return {
+    port: e.PORT,
+    otlpHttpPort: e.OTLP_HTTP_PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    retentionSeconds: e.RETENTION as number,
+    partitionIntervalSeconds: e.PARTITION_INTERVAL,
+    ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+    dbPoolSize: e.DB_POOL_SIZE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,32 @@
+import type { Db, Partitions } from '@tracegres/schema';
+import type { Config } from './config.ts';
+import type { SpanWriter } from './ingest/writer.ts';
+import type { Logger } from './log.ts';
+import type { AppMetrics } from './metrics/app-metrics.ts';
+import type { Tenants } from './storage/tenants.ts';
+
+/** Tempo's buildinfo shape; Grafana gates features on `version` (>= 2.7.0 enables them). */
+export interface BuildInfo {
+  version: string;
+  revision: string;
+  branch: string;
+  buildUser: string;
+  buildDate: string;
+  goVersion: string;
+}
+
+/** Everything handlers need, built once at start by the runtime's entry file. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  tenants: Tenants;
+  partitions: Partitions;
+  writer: SpanWriter;
+  metrics: AppMetrics;
+  log: Logger;
+  buildInfo: BuildInfo;
+  /** Wall clock in ms; tests substitute a controlled one. */
+  now: () => number;
+  /** The built web UI's index page, when present. */
+  uiIndexHtml?: string;
+}

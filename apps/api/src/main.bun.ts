@@ -1,0 +1,4 @@
+import { main } from './main.ts';
+import { bunRuntime } from './runtime/bun.ts';
+
+await main(bunRuntime);

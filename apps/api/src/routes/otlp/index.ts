@@ -1,0 +1,117 @@
+import { Hono } from 'hono';
+import {
+  OtlpDecodeError,
+  type PartialSuccess,
+  type RpcStatus,
+  decodeExportRequestJson,
+  decodeExportRequestProto,
+  encodeExportResponseJson,
+  encodeExportResponseProto,
+  encodeRpcStatusJson,
+  encodeRpcStatusProto,
+  validateTracesData,
+} from '@tracegres/otlp';
+import { isUnavailableError } from '@tracegres/schema';
+import type { Deps } from '../../deps.ts';
+import { ApiError } from '../../errors.ts';
+import { prepareBatch } from '../../ingest/prepare.ts';
+import { DEFAULT_TENANT, tenantIdProblem } from '../../storage/tenants.ts';
+import { readBody } from './body.ts';
+import { type OtlpFormat, formatOf, responseType } from './media.ts';
+
+/** gRPC status codes used in OTLP error bodies. */
+const rpcCode = { 400: 3, 401: 16, 404: 5, 413: 8, 415: 3, 429: 8, 501: 12, 503: 14 } as Record<number, number>;
+
+/** OTLP/HTTP receiver: `POST /v1/traces`, protobuf or JSON, optionally gzip/deflate. */
+export function otlpRoutes(deps: Deps): Hono {
+  const app = new Hono();
+  const m = deps.metrics;
+
+  app.post('/v1/traces', async (c) => {
+    let format: OtlpFormat = 'json';
+    try {
+      const ct = c.req.header('content-type') ?? null;
+      if (ct) format = formatOf(ct, null);
+      const tenant = c.req.header('x-scope-orgid')?.trim() || DEFAULT_TENANT;
+      const problem = tenantIdProblem(tenant);
+      if (problem) throw new ApiError('badRequest', problem);
+
+      const body = await readBody(c.req.raw, deps.config.ingestMaxBodyBytes);
+      if (!ct) format = formatOf(null, body);
+      const decoded = format === 'protobuf' ? decodeExportRequestProto(body) : decodeExportRequestJson(utf8.decode(body));
+      const checked = validateTracesData(decoded);
+      const total = countSpans(decoded);
+      m.spansReceived.inc({}, total);
+      if (checked.rejected > 0) m.spansRejected.inc({ reason: 'invalid' }, checked.rejected);
+      if (total > 0 && checked.rejected === total) {
+        throw new ApiError('badRequest', `every span was invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
+          fieldViolations: checked.errors.map((e) => ({ field: e.path, description: e.message })),
+        });
+      }
+
+      const tenantId = await deps.tenants.resolve(tenant);
+      const nowNs = BigInt(deps.now()) * 1_000_000n;
+      const { batch, rejected } = prepareBatch(tenantId, checked.valid, {
+        minNs: nowNs - BigInt(deps.config.retentionSeconds) * 1_000_000_000n,
+        maxNs: nowNs + MAX_FUTURE_NS,
+        intervalNs: deps.partitions.intervalNs,
+      });
+      for (const r of rejected) m.spansRejected.inc({ reason: r.reason }, r.count);
+      await deps.writer.submit(batch);
+
+      const messages = [
+        ...checked.errors.map((e) => `${e.path}: ${e.message}`),
+        ...rejected.map((r) => r.message),
+      ];
+      const rejectedSpans = checked.rejected + rejected.reduce((n, r) => n + r.count, 0);
+      const partial: PartialSuccess | undefined = rejectedSpans ? { rejectedSpans, errorMessage: messages.join('; ') } : undefined;
+      m.ingestRequests.inc({ format, status: '200' });
+      return format === 'protobuf'
+        ? c.body(encodeExportResponseProto(partial) as Uint8Array<ArrayBuffer>, 200, { 'content-type': responseType.protobuf })
+        : c.body(encodeExportResponseJson(partial), 200, { 'content-type': responseType.json });
+    } catch (err) {
+      const e = toApiError(err);
+      if (!e) throw err;
+      m.ingestRequests.inc({ format, status: String(e.status) });
+      return otlpErrorResponse(e, format);
+    }
+  });
+  return app;
+}
+
+/** Spans may start at most this far ahead of the server clock (client clock skew). */
+const MAX_FUTURE_NS = 24n * 3600n * 1_000_000_000n;
+
+const utf8 = new TextDecoder();
+
+function countSpans(td: { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }): number {
+  let n = 0;
+  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+  return n;
+}
+
+function toApiError(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (err instanceof OtlpDecodeError) return new ApiError('badRequest', err.message);
+  if (isUnavailableError(err)) return new ApiError('unavailable', 'database unavailable; retry later', { retryAfter: 2 });
+  return null;
+}
+
+/**
+ * OTLP error bodies are `google.rpc.Status` in the request's encoding; 415 answers in plain
+ * text (like the Collector) because the request's encoding is the thing we did not understand.
+ */
+export function otlpErrorResponse(e: ApiError, format: OtlpFormat): Response {
+  const headers: Record<string, string> = {};
+  if (e.retryAfter !== undefined) headers['retry-after'] = String(e.retryAfter);
+  if (e.status === 415) {
+    return new Response(e.message, { status: 415, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  const status: RpcStatus = { code: rpcCode[e.status] ?? 2, message: e.message, fieldViolations: e.fieldViolations };
+  if (format === 'protobuf') {
+    headers['content-type'] = responseType.protobuf;
+    return new Response(encodeRpcStatusProto(status) as Uint8Array<ArrayBuffer>, { status: e.status, headers });
+  }
+  headers['content-type'] = responseType.json;
+  return new Response(encodeRpcStatusJson(status), { status: e.status, headers });
+}

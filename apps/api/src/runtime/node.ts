@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { serve } from '@hono/node-server';
+import type { RuntimeAdapter } from './types.ts';
+
+export const nodeRuntime: RuntimeAdapter = {
+  name: 'node',
+  version: process.version,
+  serve(fetch, port, hostname) {
+    return new Promise((resolve, reject) => {
+      const server = serve({ fetch, port, hostname }, (info) =>
+        resolve({
+          port: info.port,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+        }),
+      );
+      server.once('error', reject);
+      // OTLP bodies of several MB on slow links: keep Node's default timeouts from cutting them.
+      (server as unknown as { requestTimeout: number }).requestTimeout = 120_000;
+    });
+  },
+  readText: (path) => readFile(path, 'utf8').catch(() => undefined),
+  onShutdown(fn) {
+    let done = false;
+    const handler = () => {
+      if (done) return;
+      done = true;
+      void fn();
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+  },
+  env: () => process.env,
+  exit: (code) => process.exit(code),
+};

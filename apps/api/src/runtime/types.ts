@@ -1,0 +1,18 @@
+/** What a runtime adapter provides; each of node.ts, bun.ts and deno.ts exports one. */
+export interface Listener {
+  /** The port actually bound (useful with port 0 in tests). */
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface RuntimeAdapter {
+  name: 'node' | 'bun' | 'deno';
+  version: string;
+  serve(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Listener>;
+  /** Reads a UTF-8 file, or undefined when it does not exist. */
+  readText(path: string): Promise<string | undefined>;
+  /** Calls `fn` once on SIGINT/SIGTERM. */
+  onShutdown(fn: () => Promise<void>): void;
+  env(): Record<string, string | undefined>;
+  exit(code: number): never;
+}

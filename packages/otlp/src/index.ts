@@ -1,0 +1,22 @@
+/**
+ * @tracegres/otlp: the span model and the OTLP codec (protobuf and JSON in, OTLP and Tempo shapes
+ * out). Runtime-free: standard JavaScript only, so Node, Bun, Deno and browsers all run it.
+ */
+
+export * from './model.ts';
+export { OtlpDecodeError } from './errors.ts';
+export { bytesToHex, hexToBytes, isHex } from './hex.ts';
+export { base64ToBytes, bytesToBase64, tryBase64ToBytes } from './base64.ts';
+export { decodeExportRequestProto } from './decode-proto.ts';
+export { decodeExportRequestJson } from './decode-json.ts';
+export { validateTracesData, MAX_ERRORS, type ValidationError, type ValidationResult } from './validate.ts';
+export { encodeTracesDataProto } from './encode-proto.ts';
+export {
+  encodeExportResponseProto,
+  encodeRpcStatusProto,
+  encodeTraceByIdResponseProto,
+  type TraceByIdResponseOptions,
+} from './encode-proto-responses.ts';
+export { encodeOtlpJson, encodeTempoJson } from './encode-json.ts';
+export { encodeExportResponseJson, encodeRpcStatusJson, encodeTraceByIdResponseJson } from './encode-json-responses.ts';
+export { jsonString } from './json-string.ts';

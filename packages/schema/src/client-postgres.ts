@@ -1,0 +1,49 @@
+import postgres from 'postgres';
+import type { Db, Queryable, Row } from './db.ts';
+
+export interface PostgresOptions {
+  /** Connections in the pool; ingest writers and queries share it. */
+  max?: number;
+  /** Seconds to wait for a connection before failing (so ingest can answer 503 quickly). */
+  connectTimeout?: number;
+  /** Application name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/** Opens a postgres.js pool behind the `Db` interface. */
+export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
+  const sql = postgres(url, {
+    max: opts.max ?? 8,
+    connect_timeout: opts.connectTimeout ?? 5,
+    idle_timeout: 30,
+    onnotice: () => {},
+    connection: { application_name: opts.applicationName ?? 'tracegres' },
+    transform: { undefined: null },
+  });
+  const run = <T>(q: postgres.Sql | postgres.TransactionSql, text: string, params?: readonly unknown[]) =>
+    q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>;
+  return {
+    driver: 'postgres',
+    query: (text, params) => run(sql, text, params),
+    async exec(script) {
+      await sql.unsafe(script).simple();
+    },
+    async transaction(fn) {
+      return (await sql.begin((tx) => {
+        const q: Queryable = { query: (text, params) => run(tx, text, params) };
+        return fn(q);
+      })) as Awaited<ReturnType<typeof fn>>;
+    },
+    async ping() {
+      try {
+        await sql`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The database interface every part of Tracegres talks to. Two drivers implement it:
+ * postgres.js for a real server, and PGlite (embedded, in a worker thread). Queries are always
+ * parameterised text; results are plain row objects. Callers select int8 columns as `::text`
+ * and bytea as hex so both drivers return the same JS types.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly driver: 'postgres' | 'pglite';
+  /** Runs a script of several statements without parameters (migrations, DDL). */
+  exec(script: string): Promise<void>;
+  /** Runs `fn` inside one transaction; rolls back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Cheap liveness check used by /ready and by ingest backpressure. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A database error carrying Postgres' SQLSTATE so callers can tell retryable failures apart. */
+export interface DbErrorLike {
+  code?: string;
+  message: string;
+}
+
+/** SQLSTATE classes that mean "the database is unavailable right now" (retry later). */
+export function isUnavailableError(err: unknown): boolean {
+  const code = (err as DbErrorLike | undefined)?.code ?? '';
+  if (/^(08|53|57P0[1-4])/.test(code)) return true;
+  const msg = String((err as Error | undefined)?.message ?? '');
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_(CLOSED|ENDED|DESTROYED)|connect_timeout|terminating connection/i.test(msg);
+}
+
+/** SQLSTATEs worth retrying the same transaction for (deadlock, serialization). */
+export function isRetryableTxError(err: unknown): boolean {
+  const code = (err as DbErrorLike | undefined)?.code ?? '';
+  return code === '40P01' || code === '40001';
+}

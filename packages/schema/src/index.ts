@@ -1,0 +1,10 @@
+export type { Db, Queryable, Row } from './db.ts';
+export { isRetryableTxError, isUnavailableError } from './db.ts';
+export { createPostgresDb, type PostgresOptions } from './client-postgres.ts';
+export { migrate, splitStatements, type Migration, type MigrateResult } from './migrate.ts';
+export { Partitions, bucketOf, partitionInterval, partitionName, partitionedTables } from './partitions.ts';
+export { hash64 } from './hash.ts';
+export { Mutex } from './mutex.ts';
+export * from './codec/attr-json.ts';
+export * from './codec/span-rows.ts';
+export * as tables from './tables/index.ts';

@@ -1,0 +1,4 @@
+// Entry for Node, Bun and Deno (file system and worker threads); never imported on Workers.
+export { createPgliteWorkerDb } from './node/pglite-worker.ts';
+export { createPgliteDb } from './client-pglite.ts';
+export { loadMigrations, defaultMigrationsDir } from './node/migrations-fs.ts';

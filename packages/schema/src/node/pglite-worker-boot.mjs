@@ -1,0 +1,11 @@
+// Plain-JS bootstrap for the PGlite worker. Node 20 does not apply the parent's `--import tsx`
+// loader inside a worker, so on Node (only) it registers tsx before importing the TypeScript
+// entry; Bun and Deno load TypeScript natively.
+import { workerData } from 'node:worker_threads';
+
+const native = typeof globalThis.Bun !== 'undefined' || typeof globalThis.Deno !== 'undefined';
+if (!native && workerData.entry.endsWith('.ts')) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+await import(workerData.entry);

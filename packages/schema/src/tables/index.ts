@@ -1,0 +1,4 @@
+export * from './tenants.ts';
+export * from './dictionaries.ts';
+export * from './traces.ts';
+export * from './state.ts';
