@@ -1,0 +1,43 @@
+// An in-process Tracegres on a test database: the real app, served on a loopback port so that
+// real OTLP exporters can send to it.
+import { type Hono } from 'hono';
+import { createApp } from '../../apps/api/src/app.ts';
+import { buildDeps } from '../../apps/api/src/boot.ts';
+import { parseConfig } from '../../apps/api/src/config.ts';
+import type { Deps } from '../../apps/api/src/deps.ts';
+import { createLogger } from '../../apps/api/src/log.ts';
+import { nodeRuntime } from '../../apps/api/src/runtime/node.ts';
+import type { Listener } from '../../apps/api/src/runtime/types.ts';
+import { type Driver, type TestDatabase, openTestDatabase } from './databases.ts';
+
+export interface TestServer {
+  app: Hono;
+  deps: Deps;
+  database: TestDatabase;
+  url: string;
+  listener: Listener;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  driver: Driver,
+  env: Record<string, string> = {},
+  opts: { now?: () => number } = {},
+): Promise<TestServer> {
+  const database = await openTestDatabase(driver);
+  const config = parseConfig({ HOST: '127.0.0.1', PORT: '0', OTLP_HTTP_PORT: '0', LOG_LEVEL: 'error', ...env });
+  const deps = await buildDeps(config, database.db, { log: createLogger('error'), runtime: 'test', now: opts.now });
+  const app = createApp(deps);
+  const listener = await nodeRuntime.serve(app.fetch, 0, '127.0.0.1');
+  return {
+    app,
+    deps,
+    database,
+    listener,
+    url: `http://127.0.0.1:${listener.port}`,
+    async close() {
+      await listener.close();
+      await database.drop();
+    },
+  };
+}
