@@ -8,15 +8,15 @@
  * ignored. Tempo's `batches` root key is read like `resourceSpans`, so Tempo's own JSON loads too.
  */
 
+import { readAttributes } from './decode-json-values.ts';
 import { OtlpDecodeError } from './errors.ts';
 import {
   JsonFieldError,
   describe,
   isObject,
+  optionalObject,
   pick,
   readArray,
-  readBytes,
-  readDouble,
   readEnum,
   readId,
   readInt64,
@@ -24,13 +24,10 @@ import {
   readUint32,
   within,
 } from './json-values.ts';
-import { MAX_DEPTH } from './proto-reader.ts';
 import {
   spanKindNames,
   statusCodeNames,
-  type AnyValue,
   type InstrumentationScope,
-  type KeyValue,
   type Resource,
   type ResourceSpans,
   type ScopeSpans,
@@ -42,8 +39,6 @@ import {
   type StatusCode,
   type TracesData,
 } from './model.ts';
-
-const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
 
 /**
  * Decodes an OTLP/JSON `ExportTraceServiceRequest` (or `TracesData`). Ids come back as lowercase
@@ -80,13 +75,6 @@ export function decodeExportRequestJson(text: string): TracesData {
 function object(v: unknown): Record<string, unknown> {
   if (isObject(v)) return v;
   throw new JsonFieldError(`expected an object, got ${describe(v)}`);
-}
-
-/** An optional embedded message: absent/null is an empty one. */
-function optionalObject(v: unknown, key: string): Record<string, unknown> | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (isObject(v)) return v;
-  throw new JsonFieldError(`expected an object, got ${describe(v)}`, key);
 }
 
 function readResourceSpans(v: unknown): ResourceSpans {
@@ -220,98 +208,10 @@ function readStatus(v: unknown): SpanStatus {
     let code = readEnum(o.code, 'code', statusCodeNames, 'StatusCode') as StatusCode;
     // Proto <= v0.11: with `code` unset, a non-zero (non-OK) deprecated_code meant an error.
     const old = pick(o, 'deprecatedCode', 'deprecated_code');
-    if (code === 0 && old !== undefined && old !== null && old !== 0 && old !== 'DEPRECATED_STATUS_CODE_OK') code = 2;
+    const oldIsError = typeof old === 'number' ? old !== 0 : typeof old === 'string' && old !== '0' && old !== 'DEPRECATED_STATUS_CODE_OK';
+    if (code === 0 && oldIsError) code = 2;
     return { code, message: readString(o.message, 'message') };
   } catch (e) {
     throw within(e, 'status');
   }
-}
-
-function readAttributes(v: unknown, key: string, depth: number): KeyValue[] {
-  const list = readArray(v, key);
-  const out: KeyValue[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      const o = object(list[i]);
-      const k = readString(o.key, 'key');
-      let value: AnyValue;
-      try {
-        value = readAnyValue(o.value, depth);
-      } catch (e) {
-        throw within(e, 'value');
-      }
-      out[i] = { key: k, value };
-    } catch (e) {
-      throw within(e, `${key}[${i}]`);
-    }
-  }
-  return out;
-}
-
-/** Reads an AnyValue; error paths are relative to it (the caller adds `value` or `values[i]`). */
-function readAnyValue(v: unknown, depth: number): AnyValue {
-  if (v === undefined || v === null) return EMPTY_VALUE;
-  if (!isObject(v)) throw new JsonFieldError(`expected an AnyValue object, got ${describe(v)}`);
-  if (depth > MAX_DEPTH) throw new JsonFieldError(`values nested deeper than ${MAX_DEPTH} levels`);
-  // Usually exactly one key; the first member that is set wins. `null` means unset, except for
-  // doubleValue where OTel JS writes null for NaN/Infinity.
-  for (const k in v) {
-    const x = v[k];
-    switch (k) {
-      case 'stringValue':
-      case 'string_value':
-        if (x === null) break;
-        return { type: 'string', value: readString(x, k) };
-      case 'boolValue':
-      case 'bool_value':
-        if (x === null) break;
-        if (typeof x !== 'boolean') throw new JsonFieldError(`expected true or false, got ${describe(x)}`, k);
-        return { type: 'bool', value: x };
-      case 'intValue':
-      case 'int_value':
-        if (x === null) break;
-        return { type: 'int', value: readInt64(x, k, false) };
-      case 'doubleValue':
-      case 'double_value':
-        return { type: 'double', value: readDouble(x, k) };
-      case 'bytesValue':
-      case 'bytes_value':
-        if (x === null) break;
-        return { type: 'bytes', value: readBytes(x, k) };
-      case 'arrayValue':
-      case 'array_value': {
-        const o = optionalObject(x, k);
-        if (o === undefined) break;
-        try {
-          return { type: 'array', value: readValues(o.values, depth + 1) };
-        } catch (e) {
-          throw within(e, k);
-        }
-      }
-      case 'kvlistValue':
-      case 'kvlist_value': {
-        const o = optionalObject(x, k);
-        if (o === undefined) break;
-        try {
-          return { type: 'kvlist', value: readAttributes(o.values, 'values', depth + 1) };
-        } catch (e) {
-          throw within(e, k);
-        }
-      }
-    }
-  }
-  return EMPTY_VALUE;
-}
-
-function readValues(v: unknown, depth: number): AnyValue[] {
-  const list = readArray(v, 'values');
-  const out: AnyValue[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = readAnyValue(list[i], depth);
-    } catch (e) {
-      throw within(e, `values[${i}]`);
-    }
-  }
-  return out;
 }

@@ -16,6 +16,7 @@ import {
   type AnyValue,
   type KeyValue,
   type ResourceSpans,
+  type ScopeSpans,
   type Span,
   type TracesData,
 } from './model.ts';
@@ -74,33 +75,29 @@ function resourceSpans(rs: ResourceSpans, d: Dialect): string {
     if (res.droppedAttributesCount !== 0) r.push('"droppedAttributesCount":' + res.droppedAttributesCount);
     parts.push('"resource":{' + r.join(',') + '}');
   }
-  if (rs.scopeSpans.length > 0) {
-    let s = '"scopeSpans":[';
-    for (let i = 0; i < rs.scopeSpans.length; i++) {
-      const ss = rs.scopeSpans[i];
-      if (i > 0) s += ',';
-      const p: string[] = [];
-      const sc = ss.scope;
-      const q: string[] = [];
-      if (sc.name !== '') q.push('"name":' + jsonString(sc.name));
-      if (sc.version !== '') q.push('"version":' + jsonString(sc.version));
-      if (sc.attributes.length > 0) q.push('"attributes":' + attributes(sc.attributes, d));
-      if (sc.droppedAttributesCount !== 0) q.push('"droppedAttributesCount":' + sc.droppedAttributesCount);
-      if (q.length > 0) p.push('"scope":{' + q.join(',') + '}');
-      if (ss.spans.length > 0) {
-        let sp = '"spans":[';
-        for (let j = 0; j < ss.spans.length; j++) {
-          if (j > 0) sp += ',';
-          sp += span(ss.spans[j], d);
-        }
-        p.push(sp + ']');
-      }
-      if (ss.schemaUrl !== '') p.push('"schemaUrl":' + jsonString(ss.schemaUrl));
-      s += '{' + p.join(',') + '}';
+  if (rs.scopeSpans.length > 0) parts.push('"scopeSpans":[' + rs.scopeSpans.map((ss) => scopeSpans(ss, d)).join(',') + ']');
+  if (rs.schemaUrl !== '') parts.push('"schemaUrl":' + jsonString(rs.schemaUrl));
+  return '{' + parts.join(',') + '}';
+}
+
+function scopeSpans(ss: ScopeSpans, d: Dialect): string {
+  const parts: string[] = [];
+  const sc = ss.scope;
+  const q: string[] = [];
+  if (sc.name !== '') q.push('"name":' + jsonString(sc.name));
+  if (sc.version !== '') q.push('"version":' + jsonString(sc.version));
+  if (sc.attributes.length > 0) q.push('"attributes":' + attributes(sc.attributes, d));
+  if (sc.droppedAttributesCount !== 0) q.push('"droppedAttributesCount":' + sc.droppedAttributesCount);
+  if (q.length > 0) parts.push('"scope":{' + q.join(',') + '}');
+  if (ss.spans.length > 0) {
+    let s = '"spans":[';
+    for (let j = 0; j < ss.spans.length; j++) {
+      if (j > 0) s += ',';
+      s += span(ss.spans[j], d);
     }
     parts.push(s + ']');
   }
-  if (rs.schemaUrl !== '') parts.push('"schemaUrl":' + jsonString(rs.schemaUrl));
+  if (ss.schemaUrl !== '') parts.push('"schemaUrl":' + jsonString(ss.schemaUrl));
   return '{' + parts.join(',') + '}';
 }
 

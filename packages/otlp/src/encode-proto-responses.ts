@@ -21,7 +21,7 @@ export interface TraceByIdResponseOptions {
  * PartialStatus status = 3; string message = 4; }` as `/api/v2/traces/{id}` answers with
  * `Accept: application/protobuf`.
  */
-export function encodeTraceByIdResponseProto(td: TracesData, opts: TraceByIdResponseOptions = {}): Uint8Array {
+export function encodeTraceByIdResponseProto(td: TracesData, opts: TraceByIdResponseOptions = {}): Uint8Array<ArrayBuffer> {
   const w = new ProtoWriter(initialSize(td) + 64);
   w.uint32(10);
   let s = w.begin(4);
@@ -49,7 +49,7 @@ export function encodeTraceByIdResponseProto(td: TracesData, opts: TraceByIdResp
  * Encodes `ExportTraceServiceResponse`. Full success (no partial success, or one with 0 rejected
  * spans and no message) is the empty message: a 0-byte body.
  */
-export function encodeExportResponseProto(p?: PartialSuccess): Uint8Array {
+export function encodeExportResponseProto(p?: PartialSuccess): Uint8Array<ArrayBuffer> {
   if (p === undefined || (p.rejectedSpans === 0 && p.errorMessage === '')) return new Uint8Array(0);
   const w = new ProtoWriter(64 + p.errorMessage.length * 3);
   w.uint32(10);
@@ -70,7 +70,7 @@ export function encodeExportResponseProto(p?: PartialSuccess): Uint8Array {
  * Encodes a `google.rpc.Status`; field violations travel in `details` as one
  * `google.protobuf.Any` holding a `google.rpc.BadRequest`.
  */
-export function encodeRpcStatusProto(st: RpcStatus): Uint8Array {
+export function encodeRpcStatusProto(st: RpcStatus): Uint8Array<ArrayBuffer> {
   const w = new ProtoWriter(256);
   if (st.code !== 0) {
     w.uint32(8);

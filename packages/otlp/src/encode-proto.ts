@@ -5,13 +5,13 @@
  */
 
 import type { AnyValue, KeyValue, ResourceSpans, Span, TracesData } from './model.ts';
-import { ProtoWriter } from './proto-writer.ts';
+import { ProtoWriter, varintSize } from './proto-writer.ts';
 
 /**
  * Encodes `TracesData` (byte-identical layout for `ExportTraceServiceRequest` and Tempo's `Trace`).
  * @throws TypeError when an id in the model is not hex.
  */
-export function encodeTracesDataProto(td: TracesData): Uint8Array {
+export function encodeTracesDataProto(td: TracesData): Uint8Array<ArrayBuffer> {
   const w = new ProtoWriter(initialSize(td));
   writeTracesData(w, td);
   return w.finish();
@@ -24,13 +24,24 @@ export function initialSize(td: TracesData): number {
   return Math.min(4096 + spans * 512, 1 << 30);
 }
 
+/**
+ * Bytes to reserve for the length of an envelope holding `spans` spans (~400 bytes each), so that
+ * the body of a large trace is rarely moved to make room for its length.
+ */
+function lengthGuess(spans: number): number {
+  return varintSize(Math.min(spans * 400 + 64, 0xffffffff));
+}
+
 /** Writes the fields of `TracesData` at the writer's position (for messages that embed a trace). */
 export function writeTracesData(w: ProtoWriter, td: TracesData): void {
   for (const rs of td.resourceSpans) {
     w.uint32(10);
-    const s = w.begin(3);
+    let spans = 0;
+    for (const ss of rs.scopeSpans) spans += ss.spans.length;
+    const guess = lengthGuess(spans);
+    const s = w.begin(guess);
     writeResourceSpans(w, rs);
-    w.end(s, 3);
+    w.end(s, guess);
   }
 }
 
@@ -48,7 +59,8 @@ function writeResourceSpans(w: ProtoWriter, rs: ResourceSpans): void {
   }
   for (const ss of rs.scopeSpans) {
     w.uint32(18);
-    const s = w.begin(3);
+    const guess = lengthGuess(ss.spans.length);
+    const s = w.begin(guess);
     const sc = ss.scope;
     if (sc.name !== '' || sc.version !== '' || sc.attributes.length > 0 || sc.droppedAttributesCount !== 0) {
       w.uint32(10);
@@ -78,7 +90,7 @@ function writeResourceSpans(w: ProtoWriter, rs: ResourceSpans): void {
       w.uint32(26);
       w.string(ss.schemaUrl);
     }
-    w.end(s, 3);
+    w.end(s, guess);
   }
   if (rs.schemaUrl !== '') {
     w.uint32(26);

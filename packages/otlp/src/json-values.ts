@@ -38,8 +38,16 @@ export function describe(v: unknown): string {
   return String(v);
 }
 
+/** A JSON object (not null, not an array). */
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An optional embedded message: absent/null is an empty one. */
+export function optionalObject(v: unknown, key: string): Record<string, unknown> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (isObject(v)) return v;
+  throw new JsonFieldError(`expected an object, got ${describe(v)}`, key);
 }
 
 /** `null` means "not set" in proto3 JSON, so it reads like an absent key. */
@@ -117,9 +125,9 @@ export function readEnum(v: unknown, key: string, names: readonly string[], enum
 }
 
 /**
- * An id: hex in either case (spec), or base64 from pre-2020 senders and Tempo's JSON. The length
- * tells them apart: hex of the expected size wins, then base64 that decodes to the expected size;
- * other sizes are kept as read so validation can name the length.
+ * An id: hex in either case (spec), or base64 from pre-2020 senders and Tempo's JSON, accepted
+ * only when it decodes to exactly the expected size (24/12 characters padded), which hex of the
+ * right size never is. Hex of another size is kept as read so validation can name the length.
  */
 export function readId(v: unknown, key: string, expectedBytes: number): string {
   if (v === undefined || v === null || v === '') return '';
@@ -129,7 +137,6 @@ export function readId(v: unknown, key: string, expectedBytes: number): string {
   const b64 = tryBase64ToBytes(v);
   if (b64 !== undefined && b64.length === expectedBytes) return bytesToHex(b64);
   if (hex) return v.toLowerCase();
-  if (b64 !== undefined) return bytesToHex(b64);
   throw new JsonFieldError(`expected a hex string, got ${describe(v)}`, key);
 }
 

@@ -7,6 +7,7 @@
  * throwing a RangeError from DataView, or looping.
  */
 
+import { MAX_INTERNED, internedAscii, utf8 } from './ascii-intern.ts';
 import { OtlpDecodeError } from './errors.ts';
 import { bytesToHex } from './hex.ts';
 
@@ -26,9 +27,7 @@ export const MAX_DEPTH = 100;
 /** Field names by message, used only to word errors. */
 export type FieldNames = Readonly<Record<string, Readonly<Record<number, string>>>>;
 
-// ignoreBOM keeps a leading U+FEFF: it is part of the string, not a marker to strip.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-
+/** Reads protobuf wire data from one buffer; see the file comment. */
 export class ProtoReader {
   readonly buf: Uint8Array;
   readonly view: DataView;
@@ -44,6 +43,9 @@ export class ProtoReader {
   /** Halves of the last 64-bit varint, kept as fields so varint64 allocates nothing. */
   private lo: number;
   private hi: number;
+  /** Where the last 16-byte id started, and its hex: see `hex()`. */
+  private lastIdPos: number;
+  private lastId: string;
 
   constructor(buf: Uint8Array, rootMessage: string, names: FieldNames = {}) {
     // A plain Uint8Array view even for a Node Buffer: keeps property access monomorphic and makes
@@ -58,6 +60,8 @@ export class ProtoReader {
     this.field = 0;
     this.lo = 0;
     this.hi = 0;
+    this.lastIdPos = -1;
+    this.lastId = '';
   }
 
   /** Reads a tag; returns it whole (`field << 3 | wireType`) so decoders can switch on one number. */
@@ -78,7 +82,7 @@ export class ProtoReader {
     const start = this.pos;
     const t = this.varint32('tag');
     const field = t >>> 3;
-    if (field === 0) throw this.error('invalid', `field number 0 in a tag of ${this.msg}`, start);
+    if (field === 0) throw this.invalid(`field number 0 in a tag of ${this.msg}`, start);
     this.field = field;
     return t;
   }
@@ -117,7 +121,7 @@ export class ProtoReader {
         return v >>> 0;
       }
     }
-    throw this.error('invalid', `${this.varintLabel(what)} is longer than 10 bytes`, start);
+    throw this.invalid(`${this.varintLabel(what)} is longer than 10 bytes`, start);
   }
 
   private varintLabel(what: 'tag' | 'varint'): string {
@@ -162,7 +166,7 @@ export class ProtoReader {
         return;
       }
     }
-    throw this.error('invalid', `varint of ${this.fieldLabel()} is longer than 10 bytes`, start);
+    throw this.invalid(`varint of ${this.fieldLabel()} is longer than 10 bytes`, start);
   }
 
   /** fixed64 as an unsigned bigint (little-endian, 8 bytes). */
@@ -185,11 +189,8 @@ export class ProtoReader {
     return this.view.getFloat64(pos, true);
   }
 
+  /** bool: any non-zero varint is true. */
   bool(): boolean {
-    return this.uint64NonZero();
-  }
-
-  private uint64NonZero(): boolean {
     this.varint64();
     return (this.lo | this.hi) !== 0;
   }
@@ -198,6 +199,8 @@ export class ProtoReader {
   len(): number {
     const start = this.pos;
     const n = this.uint32();
+    // A prefix over 5 bytes is a 64-bit length: uint32() kept only its low bits, so refuse it.
+    if (this.pos - start > 5) throw this.invalid(`length of ${this.fieldLabel()} does not fit in 32 bits`, start);
     if (n > this.end - this.pos) {
       throw this.truncated(this.fieldLabel(), start, `needs ${n} bytes at offset ${this.pos}, only ${this.end - this.pos} left`);
     }
@@ -208,28 +211,33 @@ export class ProtoReader {
   string(): string {
     const n = this.len();
     const pos = this.pos;
-    const buf = this.buf;
     this.pos = pos + n;
     if (n === 0) return '';
-    // Short ASCII strings (attribute keys, names) are cheaper by hand than a TextDecoder call.
-    if (n <= 32) {
-      let s = '';
-      for (let i = pos; i < pos + n; i++) {
-        const c = buf[i];
-        if (c >= 128) return utf8.decode(buf.subarray(pos, pos + n));
-        s += String.fromCharCode(c);
-      }
-      return s;
+    if (n <= MAX_INTERNED) {
+      const s = internedAscii(this.buf, pos, n);
+      if (s !== undefined) return s;
     }
-    return utf8.decode(buf.subarray(pos, pos + n));
+    return utf8.decode(this.buf.subarray(pos, pos + n));
   }
 
-  /** A length-delimited bytes field as lowercase hex (ids). */
+  /**
+   * A length-delimited bytes field as lowercase hex (ids). Spans of a request mostly share few
+   * trace ids, so a 16-byte id equal to the previous one returns the same string.
+   */
   hex(): string {
     const n = this.len();
     const pos = this.pos;
+    const buf = this.buf;
     this.pos = pos + n;
-    return bytesToHex(this.buf, pos, pos + n);
+    if (n !== 16) return bytesToHex(buf, pos, pos + n);
+    const last = this.lastIdPos;
+    if (last >= 0) {
+      let i = 0;
+      while (i < 16 && buf[pos + i] === buf[last + i]) i++;
+      if (i === 16) return this.lastId;
+    }
+    this.lastIdPos = pos;
+    return (this.lastId = bytesToHex(buf, pos, pos + 16));
   }
 
   /** A length-delimited bytes field, copied so the result does not pin the request buffer. */
@@ -248,7 +256,7 @@ export class ProtoReader {
   enter(msg: string): number {
     const n = this.len();
     if (++this.depth > MAX_DEPTH) {
-      throw this.error('invalid', `messages nested deeper than ${MAX_DEPTH} levels in ${this.fieldLabel()}`, this.pos);
+      throw this.invalid(`messages nested deeper than ${MAX_DEPTH} levels in ${this.fieldLabel()}`, this.pos);
     }
     const outerEnd = this.end;
     this.end = this.pos + n;
@@ -274,9 +282,11 @@ export class ProtoReader {
       case WireType.I64:
         this.pos = this.need(8) + 8;
         return;
-      case WireType.LEN:
-        this.pos += this.len();
+      case WireType.LEN: {
+        const n = this.len(); // before reading pos: len() moves it past the prefix
+        this.pos += n;
         return;
+      }
       case WireType.I32:
         this.pos = this.need(4) + 4;
         return;
@@ -284,23 +294,24 @@ export class ProtoReader {
         this.skipGroup(tag >>> 3, start);
         return;
       case WireType.EGROUP:
-        throw this.error('invalid', `end-group tag without a start-group in ${this.fieldLabel()}`, start);
+        throw this.invalid(`end-group tag without a start-group in ${this.fieldLabel()}`, start);
       default:
-        throw this.error('invalid', `wire type ${wt} in ${this.fieldLabel()}`, start);
+        throw this.invalid(`wire type ${wt} in ${this.fieldLabel()}`, start);
     }
   }
 
   /** Proto2 groups are obsolete but legal on the wire; skip to the matching end-group tag. */
   private skipGroup(field: number, start: number): void {
-    if (++this.depth > MAX_DEPTH) throw this.error('invalid', `groups nested deeper than ${MAX_DEPTH} levels`, start);
+    if (++this.depth > MAX_DEPTH) throw this.invalid(`groups nested deeper than ${MAX_DEPTH} levels`, start);
     for (;;) {
       if (this.pos >= this.end) {
+        this.field = field;
         throw this.truncated(`group ${this.fieldLabel()}`, start, 'has no end-group tag');
       }
       const t = this.tag();
       if ((t & 7) === WireType.EGROUP) {
         if (t >>> 3 !== field) {
-          throw this.error('invalid', `end-group tag for field ${t >>> 3} closes group field ${field} in ${this.msg}`, start);
+          throw this.invalid(`end-group tag for field ${t >>> 3} closes group field ${field} in ${this.msg}`, start);
         }
         this.depth--;
         this.field = field;
@@ -332,7 +343,7 @@ export class ProtoReader {
     return new OtlpDecodeError(`${kind}: ${what} ${detail}${where}`, { offset });
   }
 
-  error(kind: 'invalid', what: string, offset: number): OtlpDecodeError {
-    return new OtlpDecodeError(`${kind} protobuf: ${what} at offset ${offset}`, { offset });
+  private invalid(what: string, offset: number): OtlpDecodeError {
+    return new OtlpDecodeError(`invalid protobuf: ${what} at offset ${offset}`, { offset });
   }
 }

@@ -17,8 +17,10 @@ export function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
 
+/** Writes protobuf wire data into one growing buffer; see the file comment. */
 export class ProtoWriter {
-  buf: Uint8Array;
+  // ArrayBuffer-backed (not ArrayBufferLike) so results are valid `BodyInit` without casts.
+  buf: Uint8Array<ArrayBuffer>;
   view: DataView;
   pos: number;
 
@@ -40,7 +42,7 @@ export class ProtoWriter {
   }
 
   /** The bytes written so far (a view, not a copy). */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     return this.buf.subarray(0, this.pos);
   }
 
