@@ -24,7 +24,15 @@ export async function startTestServer(
   env: Record<string, string> = {},
   opts: { now?: () => number } = {},
 ): Promise<TestServer> {
-  const database = await openTestDatabase(driver);
+  return startServerOn(await openTestDatabase(driver), env, opts);
+}
+
+/** Serves the real app over an already opened test database. */
+export async function startServerOn(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  opts: { now?: () => number } = {},
+): Promise<TestServer> {
   const config = parseConfig({ HOST: '127.0.0.1', PORT: '0', OTLP_HTTP_PORT: '0', LOG_LEVEL: 'error', ...env });
   const deps = await buildDeps(config, database.db, { log: createLogger('error'), runtime: 'test', now: opts.now });
   const app = createApp(deps);

@@ -21,6 +21,17 @@ export interface FoundTrace {
   inspectedBytes: number;
 }
 
+/** The spans of one trace within [$3, $4): the time bound lets the planner prune partitions. */
+export const SPANS_OF_TRACE = `
+  select trace_id::text, encode(span_id, 'hex') as span_id, encode(parent_span_id, 'hex') as parent_span_id,
+         start_ns::text, duration_ns::text, name, kind, status_code, status_message, trace_state, flags,
+         resource_id::text, scope_id::text, attrs::text, events::text, links::text,
+         dropped_attributes_count, dropped_events_count, dropped_links_count,
+         coalesce(pg_column_size(attrs), 0) + coalesce(pg_column_size(events), 0) + coalesce(pg_column_size(links), 0) + 64 as bytes
+    from spans
+   where trace_id = $1::uuid and tenant_id = $2 and start_ns >= $3::int8 and start_ns < $4::int8
+   order by start_ns, span_id`;
+
 /**
  * Reads one trace. The `traces` lookup (one row per trace and partition) names the partitions
  * that hold it, so the spans query is bounded to their time range and the planner prunes every
@@ -43,17 +54,12 @@ export async function readTrace(
   if (wanted.length === 0) return null;
   const lo = wanted[0];
   const hi = wanted[wanted.length - 1] + intervalNs;
-  const rows = await db.query<StoredSpanRow & { bytes: number }>(
-    `select trace_id::text, encode(span_id, 'hex') as span_id, encode(parent_span_id, 'hex') as parent_span_id,
-            start_ns::text, duration_ns::text, name, kind, status_code, status_message, trace_state, flags,
-            resource_id::text, scope_id::text, attrs::text, events::text, links::text,
-            dropped_attributes_count, dropped_events_count, dropped_links_count,
-            coalesce(pg_column_size(attrs), 0) + coalesce(pg_column_size(events), 0) + coalesce(pg_column_size(links), 0) + 64 as bytes
-       from spans
-      where trace_id = $1::uuid and tenant_id = $2 and start_ns >= $3::int8 and start_ns < $4::int8
-      order by start_ns, span_id`,
-    [traceIdHex, tenantId, lo.toString(), hi.toString()],
-  );
+  const rows = await db.query<StoredSpanRow & { bytes: number }>(SPANS_OF_TRACE, [
+    traceIdHex,
+    tenantId,
+    lo.toString(),
+    hi.toString(),
+  ]);
   if (rows.length === 0) return null;
   const resourceIds = [...new Set(rows.map((r) => r.resource_id))];
   const scopeIds = [...new Set(rows.map((r) => r.scope_id))];
