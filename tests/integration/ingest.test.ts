@@ -11,7 +11,7 @@ const HOUR = 3600;
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** A trace of `n` spans (the first a root) starting at `startS` seconds, one span per `stepS`. */
-function traceRequest(traceId: string, startS: number, n: number, stepS = 1, service = 'svc'): Uint8Array {
+function traceRequest(traceId: string, startS: number, n: number, stepS = 1, service = 'svc'): Uint8Array<ArrayBuffer> {
   const spans = Array.from({ length: n }, (_, i) => ({
     traceId: Buffer.from(traceId, 'hex'),
     spanId: Buffer.from((i + 1).toString(16).padStart(16, '0'), 'hex'),
@@ -32,9 +32,8 @@ function traceRequest(traceId: string, startS: number, n: number, stepS = 1, ser
   });
 }
 
-async function send(server: TestServer, body: Uint8Array, tenant?: string) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  headers['content-type'] = 'application/x-protobuf';
+async function send(server: TestServer, body: Uint8Array<ArrayBuffer>, tenant?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/x-protobuf' };
   if (tenant) headers['x-scope-orgid'] = tenant;
   const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers, body });
   return res;

@@ -28,7 +28,7 @@ after(async () => {
 });
 
 const body = (traceId: string) => encodeRequestProto(everyFieldRequest(traceId, Math.floor(Date.now() / 1000) - 60));
-const post = (b: Uint8Array) =>
+const post = (b: Uint8Array<ArrayBuffer>) =>
   fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: b });
 
 test('database outage: 503 with Retry-After, then recovery', async () => {

@@ -12,6 +12,7 @@ export function everyValueAttributes(prefix = ''): Obj[] {
     { key: `${prefix}str`, value: { stringValue: 'plain "quoted" \\ back/slash ünïcödé 🚀' } },
     { key: `${prefix}str.empty`, value: { stringValue: '' } },
     { key: `${prefix}str.nul`, value: { stringValue: 'a\u0000b' } },
+    { key: `${prefix}str.ctrl`, value: { stringValue: 'tab\there\nnew line\r\\N \\x00 end' } },
     { key: `${prefix}str.html`, value: { stringValue: '<img src=x onerror=alert(1)>' } },
     { key: `${prefix}bool.true`, value: { boolValue: true } },
     { key: `${prefix}bool.false`, value: { boolValue: false } },
@@ -86,7 +87,7 @@ export function everyFieldRequest(traceIdHex: string, baseSeconds: number): Obj 
                 traceId: hex(traceIdHex),
                 spanId: hex('1111111111111111'),
                 traceState: 'vendor1=opaque,vendor2=x',
-                name: 'GET /root',
+                name: 'GET /root\t\\N\nline2',
                 kind: 2,
                 startTimeUnixNano: ns(123_456_789n),
                 endTimeUnixNano: ns(987_654_321n),
@@ -117,7 +118,7 @@ export function everyFieldRequest(traceIdHex: string, baseSeconds: number): Obj 
                   { traceId: hex('0af7651916cd43dd8448eb211c80319d'), spanId: hex('b7ad6b7169203332') },
                 ],
                 droppedLinksCount: 6,
-                status: { code: 2, message: 'it broke: "badly"' },
+                status: { code: 2, message: 'it broke: "badly"\t\\ \n' },
                 flags: 0x101,
               },
               {
@@ -148,8 +149,8 @@ export function everyFieldRequest(traceIdHex: string, baseSeconds: number): Obj 
   };
 }
 
-export function encodeRequestProto(obj: Obj): Uint8Array {
-  return ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(obj)).finish();
+export function encodeRequestProto(obj: Obj): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(obj)).finish());
 }
 
 /** The same request as OTLP/JSON (hex ids, numeric enums, 64-bit as strings; NaN as "NaN"). */

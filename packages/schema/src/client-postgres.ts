@@ -10,6 +10,33 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+/**
+ * COPY ... FROM STDIN through postgres.js. Its query promise resolves with the stream before the
+ * server answers, and an error raised at the end of COPY (a unique violation, say) is passed to
+ * `query.reject` only, which by then changes nothing: 'finish' never fires and the caller would
+ * hang. So the query's reject is wrapped to fail our promise too.
+ */
+async function copyIn(tx: postgres.TransactionSql, copySql: string, text: string): Promise<void> {
+  const q = tx.unsafe(copySql) as unknown as { reject: (e: unknown) => void; writable(): Promise<NodeJS.WritableStream> };
+  let fail: (e: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => {});
+  const reject = q.reject;
+  q.reject = (e) => {
+    reject(e);
+    fail(e);
+  };
+  const stream = await Promise.race([q.writable(), failed]);
+  await Promise.race([
+    new Promise<void>((resolve, reject) => {
+      stream.once('error', reject);
+      stream.once('finish', resolve);
+      stream.end(text);
+    }),
+    failed,
+  ]);
+}
+
 /** Opens a postgres.js pool behind the `Db` interface. */
 export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
   const sql = postgres(url, {
@@ -30,7 +57,10 @@ export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
     },
     async transaction(fn) {
       return (await sql.begin((tx) => {
-        const q: Queryable = { query: (text, params) => run(tx, text, params) };
+        const q: Queryable = {
+          query: (text, params) => run(tx, text, params),
+          copyIn: (copySql, text) => copyIn(tx, copySql, text),
+        };
         return fn(q);
       })) as Awaited<ReturnType<typeof fn>>;
     },

@@ -9,6 +9,11 @@ export type Row = Record<string, unknown>;
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
   query<T = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Streams COPY text-format rows into `COPY ... FROM STDIN` (server Postgres only). COPY
+   * is several times cheaper than binding the same rows as array parameters.
+   */
+  copyIn?(copySql: string, text: string): Promise<void>;
 }
 
 export interface Db extends Queryable {

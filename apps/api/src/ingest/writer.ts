@@ -1,7 +1,7 @@
 import { type Db, type Partitions, isRetryableTxError, isUnavailableError } from '@tracegres/schema';
 import { ApiError } from '../errors.ts';
 import type { AppMetrics } from '../metrics/app-metrics.ts';
-import { writeDictionaries, writeSpans } from '../storage/write-spans.ts';
+import { prepareCopy, writeDictionaries, writeSpans, writeSpansCopy } from '../storage/write-spans.ts';
 import type { PreparedBatch } from './prepare.ts';
 
 export interface WriterOptions {
@@ -108,14 +108,21 @@ export class SpanWriter {
     const scopes = dedupe(batches.flatMap((b) => b.scopes), (s) => `s${s.tenantId}:${s.scopeId}`, this.#knownDict);
     const buckets = new Set(batches.flatMap((b) => [...b.buckets]));
     await this.#partitions.ensure(this.#db, buckets);
+    const interval = this.#partitions.intervalNs;
+    // Rendered before BEGIN so the transaction is not held open while this thread is busy.
+    const copy = this.#db.driver === 'postgres' ? prepareCopy(spans, interval) : null;
     for (let attempt = 1; ; attempt++) {
+      const t0 = performance.now();
       try {
         const inserted = await this.#db.transaction(async (tx) => {
           await writeDictionaries(tx, resources, scopes);
-          return writeSpans(tx, spans, this.#partitions.intervalNs);
+          return copy && tx.copyIn
+            ? writeSpansCopy({ ...tx, copyIn: tx.copyIn }, copy, interval)
+            : writeSpans(tx, spans, interval);
         });
         this.#metrics.spansStored.inc({}, inserted);
         this.#metrics.ingestBatches.observe({}, spans.length);
+        this.#metrics.ingestTxSeconds.observe({}, (performance.now() - t0) / 1000);
         break;
       } catch (err) {
         if (attempt >= MAX_TX_ATTEMPTS || !isRetryableTxError(err)) throw err;

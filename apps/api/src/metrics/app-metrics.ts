@@ -12,6 +12,9 @@ export function createAppMetrics() {
     ingestBatches: registry.histogram('tracegres_ingest_batch_spans', 'Spans per database transaction (group commit).', [
       16, 64, 256, 1024, 4096, 8192, 16384, 32768,
     ]),
+    ingestTxSeconds: registry.histogram('tracegres_ingest_transaction_seconds', 'Duration of ingest transactions (group commits).', [
+      0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+    ]),
     ingestQueueSpans: registry.gauge('tracegres_ingest_queued_spans', 'Spans waiting for a database transaction.'),
     requestDuration: registry.histogram('tracegres_request_duration_seconds', 'HTTP request durations by route.', [
       0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,

@@ -2,7 +2,13 @@ import type { RuntimeAdapter } from './types.ts';
 
 declare const Bun: {
   version: string;
-  serve(o: { fetch: (r: Request) => Response | Promise<Response>; port: number; hostname: string; maxRequestBodySize?: number }): {
+  serve(o: {
+    fetch: (r: Request) => Response | Promise<Response>;
+    port: number;
+    hostname: string;
+    maxRequestBodySize?: number;
+    idleTimeout?: number;
+  }): {
     port: number;
     stop(force?: boolean): Promise<void> | void;
   };
@@ -16,7 +22,9 @@ export const bunRuntime: RuntimeAdapter = {
   version: Bun.version,
   async serve(fetch, port, hostname) {
     // Bun's default body cap (128 MiB) is above our own limit, which readBody enforces.
-    const server = Bun.serve({ fetch, port, hostname, maxRequestBodySize: 256 * 1024 * 1024 });
+    // Bun also resets a connection that is silent for 10s, even while the handler is still
+    // working (a slow query, an ingest waiting on the database): allow what Node allows (120s).
+    const server = Bun.serve({ fetch, port, hostname, maxRequestBodySize: 256 * 1024 * 1024, idleTimeout: 120 });
     return { port: server.port, close: async () => void (await server.stop(true)) };
   },
   async readText(path) {

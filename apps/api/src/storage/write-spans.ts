@@ -1,5 +1,15 @@
 import type { Queryable } from '@tracegres/schema';
-import { type FlatSpan, type ResourceRow, type ScopeRow, emptyColumns, pushSpan } from '@tracegres/schema';
+import {
+  type FlatSpan,
+  type ResourceRow,
+  type ScopeRow,
+  SPAN_COPY_COLUMNS,
+  bucketOf,
+  emptyColumns,
+  pushSpan,
+  spanCopyLine,
+  textColumn,
+} from '@tracegres/schema';
 
 // Every array travels as text[] (or int[]) and is cast in SQL, so postgres.js and PGlite
 // serialise parameters the same way and nothing is double-encoded.
@@ -79,6 +89,112 @@ export async function writeDictionaries(tx: Queryable, resources: ResourceRow[],
   }
 }
 
+const UPSERT_TRACES = `
+insert into traces as t (tenant_id, trace_id, bucket_ns, start_ns, end_ns, span_count, error_count,
+  root_service, root_name, root_span_id)
+select * from unnest($1::int4[], $2::text[]::uuid[], $3::text[]::int8[], $4::text[]::int8[], $5::text[]::int8[],
+  $6::int4[], $7::int4[], $8::text[], $9::text[], $10::text[]::bytea[])
+on conflict (trace_id, tenant_id, bucket_ns) do update set
+  start_ns = least(t.start_ns, excluded.start_ns),
+  end_ns = greatest(t.end_ns, excluded.end_ns),
+  span_count = t.span_count + excluded.span_count,
+  error_count = t.error_count + excluded.error_count,
+  root_service = coalesce(t.root_service, excluded.root_service),
+  root_name = coalesce(t.root_name, excluded.root_name),
+  root_span_id = coalesce(t.root_span_id, excluded.root_span_id),
+  updated_at = now()`;
+
+interface TraceSummary {
+  tenantId: number;
+  traceId: string;
+  bucket: bigint;
+  start: bigint;
+  end: bigint;
+  spans: number;
+  errors: number;
+  root?: FlatSpan;
+}
+
+/** Per-trace, per-partition summaries of spans known to be newly inserted. */
+function summarise(spans: FlatSpan[], intervalNs: bigint): TraceSummary[] {
+  const byKey = new Map<string, TraceSummary>();
+  for (const f of spans) {
+    const s = f.span;
+    const bucket = bucketOf(s.startTimeUnixNano, intervalNs);
+    const key = `${f.tenantId}:${s.traceId}:${bucket}`;
+    let t = byKey.get(key);
+    if (!t) {
+      t = { tenantId: f.tenantId, traceId: s.traceId, bucket, start: s.startTimeUnixNano, end: s.endTimeUnixNano, spans: 0, errors: 0 };
+      byKey.set(key, t);
+    }
+    if (s.startTimeUnixNano < t.start) t.start = s.startTimeUnixNano;
+    if (s.endTimeUnixNano > t.end) t.end = s.endTimeUnixNano;
+    t.spans++;
+    if (s.status.code === 2) t.errors++;
+    if (!s.parentSpanId && !t.root) t.root = f;
+  }
+  return [...byKey.values()].sort((a, b) => cmp(a.traceId, b.traceId));
+}
+
+/** Spans rendered for the COPY fast path, built before the transaction opens. */
+export interface CopyBatch {
+  spans: FlatSpan[];
+  text: string;
+  traceParams: unknown[];
+}
+
+/** Renders spans as COPY text and per-trace summary parameters (pure CPU, no database). */
+export function prepareCopy(spans: FlatSpan[], intervalNs: bigint): CopyBatch {
+  const sorted = sortForLocks(spans);
+  let text = '';
+  for (const f of sorted) text += spanCopyLine(f);
+  const t = summarise(sorted, intervalNs);
+  const traceParams = [
+    t.map((x) => x.tenantId),
+    t.map((x) => x.traceId),
+    t.map((x) => x.bucket.toString()),
+    t.map((x) => x.start.toString()),
+    t.map((x) => x.end.toString()),
+    t.map((x) => x.spans),
+    t.map((x) => x.errors),
+    t.map((x) => x.root?.serviceName ?? null),
+    t.map((x) => (x.root ? textColumn(x.root.span.name) : null)),
+    t.map((x) => (x.root ? '\\x' + x.root.span.spanId : null)),
+  ];
+  return { spans, text, traceParams };
+}
+
+/**
+ * Server Postgres fast path: COPY the spans straight into `spans` inside a savepoint and fold
+ * them into the trace summaries. A re-sent span makes COPY fail on the primary key; then the
+ * savepoint is rolled back and the exact `ON CONFLICT DO NOTHING` path below runs instead, so
+ * retries stay idempotent while the common case pays COPY's cost, not array binding's.
+ */
+export async function writeSpansCopy(
+  tx: Queryable & Required<Pick<Queryable, 'copyIn'>>,
+  batch: CopyBatch,
+  intervalNs: bigint,
+): Promise<number> {
+  if (batch.spans.length === 0) return 0;
+  await tx.query('savepoint tracegres_copy');
+  try {
+    await tx.copyIn(`copy spans (${SPAN_COPY_COLUMNS}) from stdin`, batch.text);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await tx.query('rollback to savepoint tracegres_copy');
+    return writeSpans(tx, batch.spans, intervalNs);
+  }
+  await tx.query('release savepoint tracegres_copy');
+  await tx.query(UPSERT_TRACES, batch.traceParams);
+  return batch.spans.length;
+}
+
+function sortForLocks(spans: FlatSpan[]): FlatSpan[] {
+  return [...spans].sort(
+    (a, b) => cmp(a.span.traceId, b.span.traceId) || cmp(a.span.spanId, b.span.spanId) || a.tenantId - b.tenantId,
+  );
+}
+
 /**
  * Inserts spans (duplicates of already stored spans are skipped: re-sends are idempotent) and
  * folds the newly inserted ones into the per-trace summary in the same statement.
@@ -87,9 +203,7 @@ export async function writeDictionaries(tx: Queryable, resources: ResourceRow[],
  */
 export async function writeSpans(tx: Queryable, spans: FlatSpan[], intervalNs: bigint): Promise<number> {
   if (spans.length === 0) return 0;
-  const sorted = [...spans].sort(
-    (a, b) => cmp(a.span.traceId, b.span.traceId) || cmp(a.span.spanId, b.span.spanId) || a.tenantId - b.tenantId,
-  );
+  const sorted = sortForLocks(spans);
   const c = emptyColumns();
   for (const f of sorted) pushSpan(c, f);
   const [row] = await tx.query<{ inserted: number }>(INSERT_SPANS, [

@@ -132,6 +132,52 @@ export function pushSpan(c: SpanColumns, f: FlatSpan): void {
   c.droppedLinksCount.push(s.droppedLinksCount | 0);
 }
 
+/** Column order of `spanCopyLine`, for `COPY spans (...) FROM STDIN`. */
+export const SPAN_COPY_COLUMNS =
+  'tenant_id, trace_id, span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message, ' +
+  'trace_state, flags, service_name, resource_id, scope_id, attrs, events, links, ' +
+  'dropped_attributes_count, dropped_events_count, dropped_links_count';
+
+/** One span as a line of COPY's text format (same values as `pushSpan`). */
+export function spanCopyLine(f: FlatSpan): string {
+  const s = f.span;
+  return (
+    f.tenantId + '\t' +
+    s.traceId + '\t' +
+    '\\\\x' + s.spanId + '\t' +
+    (s.parentSpanId ? '\\\\x' + s.parentSpanId : '\\N') + '\t' +
+    s.startTimeUnixNano + '\t' +
+    (s.endTimeUnixNano - s.startTimeUnixNano) + '\t' +
+    copyText(textColumn(s.name)) + '\t' +
+    s.kind + '\t' +
+    s.status.code + '\t' +
+    (s.status.message ? copyText(textColumn(s.status.message)) : '\\N') + '\t' +
+    (s.traceState ? copyText(textColumn(s.traceState)) : '\\N') + '\t' +
+    (s.flags | 0) + '\t' +
+    copyText(f.serviceName) + '\t' +
+    f.resourceId + '\t' +
+    f.scopeId + '\t' +
+    copyNullable(encodeAttrs(s.attributes)) + '\t' +
+    copyNullable(encodeEvents(s)) + '\t' +
+    copyNullable(encodeLinks(s)) + '\t' +
+    (s.droppedAttributesCount | 0) + '\t' +
+    (s.droppedEventsCount | 0) + '\t' +
+    (s.droppedLinksCount | 0) + '\n'
+  );
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Escapes a value for COPY's text format (backslash, tab, newline, carriage return). */
+export function copyText(v: string): string {
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : v;
+}
+
+function copyNullable(v: string | null): string {
+  return v === null ? '\\N' : copyText(v);
+}
+
 /** Events inline: `[{"t":<ns after span start>,"n":name,"a":{attrs},"d":dropped}]`. */
 function encodeEvents(s: Span): string | null {
   if (s.events.length === 0) return null;

@@ -1,0 +1,216 @@
+// `npm run test:runtimes`: the ingest-and-fetch contract suite (tests/contract/contract.ts) against
+// a real server process under each runtime and storage. For each pair it creates a fresh database
+// (or an empty DATA_DIR for PGlite), starts the runtime's entry file on a free port, waits for
+// /ready, runs the suite with TRACEGRES_URL, then sends SIGTERM and expects exit code 0.
+//
+//   RUNTIMES=bun,deno   runtimes to test (default node,bun,deno)
+//   STORAGES=pglite     storages to test (default postgres,pglite)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServerDatabase } from '../tests/support/databases.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name: string) => join(root, 'node_modules/.bin', name);
+
+const entries = {
+  node: [process.execPath, '--import', 'tsx', 'apps/api/src/main.node.ts'],
+  bun: [bin('bun'), 'apps/api/src/main.bun.ts'],
+  deno: [bin('deno'), 'run', '-A', 'apps/api/src/main.deno.ts'],
+} as const;
+type Runtime = keyof typeof entries;
+const storages = ['postgres', 'pglite'] as const;
+type Storage = (typeof storages)[number];
+
+const READY_TIMEOUT_MS = 30_000;
+const CONTRACT_TIMEOUT_MS = 120_000;
+const SHUTDOWN_TIMEOUT_MS = 5_000;
+
+function pick<T extends string>(envName: string, all: readonly T[]): T[] {
+  const raw = process.env[envName]?.trim();
+  if (!raw) return [...all];
+  const chosen = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = chosen.filter((c) => !all.includes(c as T));
+  if (unknown.length) {
+    console.error(`${envName}: unknown ${unknown.join(', ')} (choose from ${all.join(', ')})`);
+    process.exit(2);
+  }
+  return chosen as T[];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A child process whose output is kept (the last 64 KiB of each stream). */
+interface Proc {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function start(argv: readonly string[], env: NodeJS.ProcessEnv): Proc {
+  const child = spawn(argv[0], argv.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (stream: NodeJS.ReadableStream | null) => {
+    let text = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (d: string) => {
+      text = (text + d).slice(-65_536);
+    });
+    return () => text;
+  };
+  const out = keep(child.stdout);
+  const stderr = keep(child.stderr);
+  let spawnError = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('error', (e) => {
+      spawnError = `could not start ${argv[0]}: ${e.message}\n`;
+      resolve({ code: null, signal: null });
+    });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, out, err: () => spawnError + stderr(), exited };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, sleep(ms).then(() => 'timeout' as const)]);
+
+async function waitReady(url: string, server: Proc, label: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void server.exited.then((e) => (exited = e));
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${label}: server exited (code ${exited.code}, signal ${exited.signal}) before /ready`);
+    try {
+      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) });
+      last = `${res.status} ${(await res.text()).trim()}`;
+      if (res.status === 200) return;
+    } catch (err) {
+      last = String((err as Error).cause ?? err);
+    }
+    await sleep(100);
+  }
+  throw new Error(`${label}: /ready did not answer 200 within ${READY_TIMEOUT_MS / 1000}s (last: ${last})`);
+}
+
+interface Result {
+  runtime: Runtime;
+  storage: Storage;
+  ok: boolean;
+  seconds: number;
+  note: string;
+}
+
+async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
+  const label = `${runtime}/${storage}`;
+  const t0 = performance.now();
+  const problems: string[] = [];
+  let note = '';
+  let cleanup = async () => {};
+  let server: Proc | undefined;
+  const show = (title: string, text: string) => {
+    if (text.trim()) console.log(`--- ${label}: ${title}\n${text.trimEnd()}\n---`);
+  };
+  try {
+    if (!existsSync(entries[runtime][0])) throw new Error(`${label}: ${entries[runtime][0]} not found (run npm ci)`);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OTLP_HTTP_PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DENO_NO_UPDATE_CHECK: '1',
+      NO_COLOR: '1',
+    };
+    delete env.DATABASE_URL;
+    delete env.DATA_DIR;
+    if (storage === 'postgres') {
+      const created = await createServerDatabase('tg_runtime');
+      env.DATABASE_URL = created.url;
+      cleanup = created.drop;
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), `tracegres-${runtime}-`));
+      env.DATA_DIR = dir;
+      cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    }
+    const port = await freePort();
+    env.PORT = String(port);
+    const url = `http://127.0.0.1:${port}`;
+    server = start(entries[runtime], env);
+    await waitReady(url, server, label);
+    const ready = ((performance.now() - t0) / 1000).toFixed(1);
+
+    const contract = start([process.execPath, '--import', 'tsx', '--test', '--test-reporter=spec', '--test-force-exit', 'tests/contract/contract.ts'], {
+      ...process.env,
+      TRACEGRES_URL: url,
+      TRACEGRES_RUNTIME: runtime,
+      NO_COLOR: '1',
+    });
+    const done = await within(contract.exited, CONTRACT_TIMEOUT_MS);
+    if (done === 'timeout') {
+      contract.child.kill('SIGKILL');
+      problems.push(`contract suite still running after ${CONTRACT_TIMEOUT_MS / 1000}s`);
+    } else if (done.code !== 0) {
+      problems.push('contract suite failed');
+    }
+    const counts = /ℹ pass (\d+)[\s\S]*?ℹ fail (\d+)/.exec(contract.out());
+    note = `ready in ${ready}s; ${counts ? `${counts[1]} tests passed, ${counts[2]} failed` : 'no test counts'}`;
+    if (problems.length) show('contract output', contract.out() + contract.err());
+
+    // Clean shutdown: SIGTERM closes the listeners and the database, then exits 0.
+    server.child.kill('SIGTERM');
+    const stopped = await within(server.exited, SHUTDOWN_TIMEOUT_MS);
+    if (stopped === 'timeout') {
+      server.child.kill('SIGKILL');
+      problems.push(`still running ${SHUTDOWN_TIMEOUT_MS / 1000}s after SIGTERM`);
+    } else if (stopped.code !== 0) {
+      problems.push(`exit code ${stopped.code}${stopped.signal ? ` (signal ${stopped.signal})` : ''} after SIGTERM, expected 0`);
+    }
+  } catch (err) {
+    problems.push((err as Error).message);
+  } finally {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    await cleanup().catch((err) => problems.push(`cleanup failed: ${(err as Error).message}`));
+  }
+  if (server) show(problems.length ? 'server output' : 'server stderr (LOG_LEVEL=warn)', server.out() + server.err());
+  const ok = problems.length === 0;
+  if (!ok) note = [...problems, note].filter(Boolean).join('; ');
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${label} (${seconds.toFixed(1)}s) ${note}`);
+  return { runtime, storage, ok, seconds, note };
+}
+
+const runtimes = pick<Runtime>('RUNTIMES', Object.keys(entries) as Runtime[]);
+const chosenStorages = pick<Storage>('STORAGES', storages);
+const t0 = performance.now();
+const results: Result[] = [];
+for (const runtime of runtimes) {
+  for (const storage of chosenStorages) results.push(await runOne(runtime, storage));
+}
+
+const rows = [
+  ['runtime', 'storage', 'result', 'seconds'],
+  ...results.map((r) => [r.runtime, r.storage, r.ok ? 'pass' : 'FAIL', r.seconds.toFixed(1)]),
+];
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+console.log();
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+for (const r of results.filter((x) => !x.ok)) console.log(`${r.runtime}/${r.storage}: ${r.note}`);
+const failed = results.filter((r) => !r.ok).length;
+console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
