@@ -78,7 +78,10 @@ export interface RunningServer {
 export async function startServer(config: Config, rt: RuntimeAdapter): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config);
-  const uiIndexHtml = await rt.readText(new URL('../../web/dist/index.html', import.meta.url).pathname);
+  // The built UI if present, else the placeholder page from the source tree.
+  const uiIndexHtml =
+    (await rt.readText(new URL('../../web/dist/index.html', import.meta.url).pathname)) ??
+    (await rt.readText(new URL('../../web/index.html', import.meta.url).pathname));
   const deps = await buildDeps(config, db, { log, runtime: `${rt.name} ${rt.version}`, uiIndexHtml });
   const api = await rt.serve(createApp(deps).fetch, config.port, config.host);
   const otlp = config.otlpHttpPort ? await rt.serve(createOtlpApp(deps).fetch, config.otlpHttpPort, config.host) : undefined;
