@@ -1,5 +1,6 @@
 import { type Db, Partitions, createPostgresDb, migrate, partitionInterval } from '@tracegres/schema';
 import { createPgliteWorkerDb, loadMigrations } from '@tracegres/schema/node';
+import { runDemoStream } from '@tracegres/loadgen';
 import { createApp, createOtlpApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { BuildInfo, Deps } from './deps.ts';
@@ -88,17 +89,31 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
   const timer = setInterval(() => {
     ensureAhead(db, deps.partitions, deps.now).catch((err) => log.warn('partition upkeep failed', { error: String(err) }));
   }, 60_000);
+  const demo = new AbortController();
+  if (config.demo) {
+    // Real OTLP/HTTP to our own port, so demo data takes the path every sender takes.
+    void runDemoStream({
+      url: `http://127.0.0.1:${api.port}`,
+      rate: 5,
+      signal: demo.signal,
+      progressMs: 60_000,
+      onProgress: (line) => log.info(line),
+      onWarn: (line) => log.warn(line),
+    });
+  }
   log.info('tracegres started', {
     runtime: rt.name,
     port: api.port,
     otlpHttpPort: otlp?.port ?? 0,
     database: config.databaseUrl ? 'postgres' : `pglite (${config.dataDir})`,
+    demo: config.demo,
   });
   return {
     deps,
     listeners: { api, otlp },
     async close() {
       clearInterval(timer);
+      demo.abort();
       await Promise.all([api.close(), otlp?.close()]);
       await db.close();
     },

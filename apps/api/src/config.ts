@@ -78,6 +78,16 @@ const envSchema = z.object({
   INGEST_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024),
   DB_POOL_SIZE: positiveInt(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DEMO: z
+    .string()
+    .default('0')
+    .transform((s, ctx) => {
+      const v = s.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected 1 or 0, got ${JSON.stringify(s)}` });
+      return z.NEVER;
+    }),
 });
 
 export interface Config {
@@ -92,6 +102,8 @@ export interface Config {
   ingestMaxBodyBytes: number;
   dbPoolSize: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Send generated demo traces to ourselves over OTLP/HTTP (5 traces/s). */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -117,5 +129,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     dbPoolSize: e.DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
+    demo: e.DEMO,
   };
 }

@@ -3,6 +3,8 @@ import type { FlagSpec, FlagValue } from './args.ts';
 import type { GeneratorOptions } from './generate.ts';
 import type { OtlpFormat } from './send.ts';
 
+export { formatCounts, sleep } from './timing.ts';
+
 export const commonFlags = {
   url: { type: 'string', meta: 'URL', help: 'Tracegres (or any OTLP/HTTP receiver) base URL; /v1/traces is appended (default http://127.0.0.1:3200)' },
   tenant: { type: 'string', meta: 'ID', help: 'tenant, sent as X-Scope-OrgID' },
@@ -41,25 +43,6 @@ export function commonConfig(f: Record<string, FlagValue>, defaultSeed: number |
       maxSpans: f['max-spans'] as number | undefined,
     },
   };
-}
-
-/** `{200: 5, 503: 1}` as `200:5 503:1`. */
-export function formatCounts(counts: Record<string, number>): string {
-  const keys = Object.keys(counts).sort();
-  return keys.length ? keys.map((k) => `${k}:${counts[k]}`).join(' ') : '-';
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function fmtNum(n: number, digits = 0): string {

@@ -12,3 +12,5 @@ export { saltTraceIds, traceIdOffsets } from './pool.ts';
 export { createRng, detExp, detLog, Rng } from './random.ts';
 export { createTopology, serviceNames } from './topology.ts';
 export type { ServiceDef, ServiceInstance, ServiceName, Topology } from './topology.ts';
+export { runDemoStream } from './demo-stream.ts';
+export type { DemoStreamOptions, DemoTotals } from './demo-stream.ts';
