@@ -4,6 +4,7 @@ import { runDemoStream } from '@tracegres/loadgen';
 import { createApp, createOtlpApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { BuildInfo, Deps } from './deps.ts';
+import { TagDictionary } from './ingest/tag-dictionary.ts';
 import { SpanWriter } from './ingest/writer.ts';
 import { type Logger, createLogger } from './log.ts';
 import { createAppMetrics } from './metrics/app-metrics.ts';
@@ -60,7 +61,19 @@ export async function buildDeps(config: Config, db: Db, opts: BuildOptions = {})
     buildDate: '',
     goVersion: `none (tracegres ${TRACEGRES_VERSION} on ${opts.runtime ?? 'unknown runtime'})`,
   };
-  return { config, db, tenants: new Tenants(db), partitions, writer, metrics, log, buildInfo, now, uiIndexHtml: opts.uiIndexHtml };
+  return {
+    config,
+    db,
+    tenants: new Tenants(db),
+    partitions,
+    writer,
+    tags: new TagDictionary(),
+    metrics,
+    log,
+    buildInfo,
+    now,
+    uiIndexHtml: opts.uiIndexHtml,
+  };
 }
 
 /** Creates the current partition and the next two, so ingest rarely waits on DDL. */
@@ -89,6 +102,9 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
   const timer = setInterval(() => {
     ensureAhead(db, deps.partitions, deps.now).catch((err) => log.warn('partition upkeep failed', { error: String(err) }));
   }, 60_000);
+  const tagTimer = setInterval(() => {
+    deps.tags.flush(db).catch((err) => log.warn('tag dictionary flush failed', { error: String(err) }));
+  }, 1000);
   const demo = new AbortController();
   if (config.demo) {
     // Real OTLP/HTTP to our own port, so demo data takes the path every sender takes.
@@ -113,8 +129,10 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
     listeners: { api, otlp },
     async close() {
       clearInterval(timer);
+      clearInterval(tagTimer);
       demo.abort();
       await Promise.all([api.close(), otlp?.close()]);
+      await deps.tags.flush(db).catch((err) => log.warn('tag dictionary flush failed', { error: String(err) }));
       await db.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { Db, Partitions } from '@tracegres/schema';
 import type { Config } from './config.ts';
+import type { TagDictionary } from './ingest/tag-dictionary.ts';
 import type { SpanWriter } from './ingest/writer.ts';
 import type { Logger } from './log.ts';
 import type { AppMetrics } from './metrics/app-metrics.ts';
@@ -22,6 +23,8 @@ export interface Deps {
   tenants: Tenants;
   partitions: Partitions;
   writer: SpanWriter;
+  /** Attribute names/values for the tag APIs, recorded from stored spans. */
+  tags: TagDictionary;
   metrics: AppMetrics;
   log: Logger;
   buildInfo: BuildInfo;

@@ -8,3 +8,4 @@ export { Mutex } from './mutex.ts';
 export * from './codec/attr-json.ts';
 export * from './codec/span-rows.ts';
 export * as tables from './tables/index.ts';
+export * from './codec/tag-scopes.ts';

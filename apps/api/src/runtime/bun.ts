@@ -25,7 +25,9 @@ export const bunRuntime: RuntimeAdapter = {
     // Bun also resets a connection that is silent for 10s, even while the handler is still
     // working (a slow query, an ingest waiting on the database): allow what Node allows (120s).
     const server = Bun.serve({ fetch, port, hostname, maxRequestBodySize: 256 * 1024 * 1024, idleTimeout: 120 });
-    return { port: server.port, close: async () => void (await server.stop(true)) };
+    // Graceful like Node's server.close() and Deno's shutdown(): in-flight requests (an OTLP
+    // export being committed) finish; stop(true) would reset them.
+    return { port: server.port, close: async () => void (await server.stop()) };
   },
   async readText(path) {
     const f = Bun.file(path);

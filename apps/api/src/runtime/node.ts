@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { RuntimeAdapter } from './types.ts';
 
@@ -10,7 +11,16 @@ export const nodeRuntime: RuntimeAdapter = {
       const server = serve({ fetch, port, hostname }, (info) =>
         resolve({
           port: info.port,
-          close: () => new Promise<void>((done) => server.close(() => done())),
+          close: () =>
+            new Promise<void>((done) => {
+              // close() drops the connections idle at that moment only; one whose request was
+              // still in flight would then hold the exit back for keepAliveTimeout (5s).
+              const sweep = setInterval(() => (server as Server).closeIdleConnections(), 50);
+              server.close(() => {
+                clearInterval(sweep);
+                done();
+              });
+            }),
         }),
       );
       server.once('error', reject);

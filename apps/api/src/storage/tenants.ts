@@ -1,4 +1,5 @@
 import type { Db } from '@tracegres/schema';
+import { ApiError } from '../errors.ts';
 
 /** Tempo's implicit tenant when no `X-Scope-OrgID` is sent. */
 export const DEFAULT_TENANT = 'single-tenant';
@@ -12,6 +13,14 @@ export function tenantIdProblem(name: string): string | null {
     return `invalid tenant id ${JSON.stringify(name.slice(0, 160))}: expected 1-150 characters of [0-9a-zA-Z!-_.*'()], not "." or ".."`;
   }
   return null;
+}
+
+/** The tenant of a request (`X-Scope-OrgID`, `single-tenant` when absent); 400 when invalid. */
+export function tenantOf(header: string | undefined): string {
+  const tenant = header?.trim() || DEFAULT_TENANT;
+  const problem = tenantIdProblem(tenant);
+  if (problem) throw new ApiError('badRequest', problem);
+  return tenant;
 }
 
 /** Maps tenant names to their small integer ids, creating tenants on first use. */

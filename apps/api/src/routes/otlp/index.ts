@@ -15,7 +15,7 @@ import { isUnavailableError } from '@tracegres/schema';
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { prepareBatch } from '../../ingest/prepare.ts';
-import { DEFAULT_TENANT, tenantIdProblem } from '../../storage/tenants.ts';
+import { tenantOf } from '../../storage/tenants.ts';
 import { readBody } from './body.ts';
 import { type OtlpFormat, formatOf, responseType } from './media.ts';
 
@@ -32,9 +32,7 @@ export function otlpRoutes(deps: Deps): Hono {
     try {
       const ct = c.req.header('content-type') ?? null;
       if (ct) format = formatOf(ct, null);
-      const tenant = c.req.header('x-scope-orgid')?.trim() || DEFAULT_TENANT;
-      const problem = tenantIdProblem(tenant);
-      if (problem) throw new ApiError('badRequest', problem);
+      const tenant = tenantOf(c.req.header('x-scope-orgid'));
 
       const body = await readBody(c.req.raw, deps.config.ingestMaxBodyBytes);
       if (!ct) format = formatOf(null, body);
@@ -58,6 +56,7 @@ export function otlpRoutes(deps: Deps): Hono {
       });
       for (const r of rejected) m.spansRejected.inc({ reason: r.reason }, r.count);
       await deps.writer.submit(batch);
+      deps.tags.observe(tenantId, checked.valid);
 
       const messages = [
         ...checked.errors.map((e) => `${e.path}: ${e.message}`),

@@ -7,8 +7,8 @@ import {
 } from '@tracegres/otlp';
 import type { Deps } from '../../deps.ts';
 import { readTrace } from '../../storage/read-trace.ts';
-import { DEFAULT_TENANT, tenantIdProblem } from '../../storage/tenants.ts';
-import { ApiError } from '../../errors.ts';
+import { tagRoutes } from './tags.ts';
+import { tenantOf } from '../../storage/tenants.ts';
 import { parseTimeRange, parseTraceId } from './trace-id.ts';
 
 /** Tempo's content negotiation: `Accept` is scanned for application/protobuf first. */
@@ -21,9 +21,7 @@ export function tempoRoutes(deps: Deps): Hono {
   const app = new Hono();
 
   const find = async (tenantHeader: string | undefined, id: string, start?: string, end?: string) => {
-    const tenant = tenantHeader?.trim() || DEFAULT_TENANT;
-    const problem = tenantIdProblem(tenant);
-    if (problem) throw new ApiError('badRequest', problem);
+    const tenant = tenantOf(tenantHeader);
     const traceId = parseTraceId(id);
     const range = parseTimeRange(start, end);
     const tenantId = await deps.tenants.lookup(tenant);
@@ -53,5 +51,6 @@ export function tempoRoutes(deps: Deps): Hono {
     return c.body(encodeTraceByIdResponseJson(trace, opts), 200, { 'content-type': 'application/json' });
   });
 
+  app.route('/', tagRoutes(deps));
   return app;
 }

@@ -1,0 +1,106 @@
+import { Hono } from 'hono';
+import { TagScope } from '@tracegres/schema';
+import type { Deps } from '../../deps.ts';
+import { ApiError } from '../../errors.ts';
+import { type TagWindow, tagNames, tagValues } from '../../storage/tags.ts';
+import { tenantOf } from '../../storage/tenants.ts';
+import { parseTimeRange } from './trace-id.ts';
+
+/** Intrinsics Tempo offers for autocomplete (nested-set ones deliberately left out, as Tempo does). */
+export const INTRINSIC_TAGS = [
+  'duration', 'name', 'status', 'statusMessage', 'kind', 'rootServiceName', 'rootName', 'traceDuration',
+  'event:name', 'event:timeSinceStart', 'link:spanID', 'link:traceID', 'instrumentation:name',
+  'instrumentation:version', 'trace:id', 'span:id', 'span:parentID', 'span:status', 'span:statusMessage',
+  'span:duration', 'span:name', 'span:kind', 'trace:rootName', 'trace:rootService', 'trace:duration',
+];
+
+const attributeScopes = {
+  resource: TagScope.resource,
+  span: TagScope.span,
+  event: TagScope.event,
+  link: TagScope.link,
+  instrumentation: TagScope.instrumentation,
+} as const;
+type AttributeScope = keyof typeof attributeScopes;
+
+const DEFAULT_LIMIT = 5000;
+const MAX_LIMIT = 100_000;
+
+export function parseLimit(v: string | undefined, def = DEFAULT_LIMIT): number {
+  if (v === undefined || v === '' || v === '0') return def;
+  if (!/^\d{1,9}$/.test(v)) throw new ApiError('badRequest', `invalid limit: expected a positive integer, got ${JSON.stringify(v)}`);
+  return Math.min(Number(v), MAX_LIMIT);
+}
+
+function parseWindow(start?: string, end?: string): TagWindow {
+  return parseTimeRange(start, end);
+}
+
+function parseScope(v: string | undefined, allowed: string[]): string | undefined {
+  if (v === undefined || v === '' || v === 'all') return undefined;
+  if (!allowed.includes(v)) throw new ApiError('badRequest', `invalid scope ${JSON.stringify(v)}: expected one of ${allowed.join(', ')}`);
+  return v;
+}
+
+/** Grafana encodes the tag twice in the path; Hono undoes one layer. */
+export function tagFromPath(raw: string): string {
+  let t = raw;
+  for (let i = 0; i < 2 && /%[0-9a-fA-F]{2}/.test(t); i++) {
+    try {
+      t = decodeURIComponent(t);
+    } catch {
+      break;
+    }
+  }
+  return t;
+}
+
+const EMPTY_METRICS = {};
+
+/** Tempo's tag-name and tag-value APIs, answered from the ingest-time dictionaries. */
+export function tagRoutes(deps: Deps): Hono {
+  const app = new Hono();
+  const scopeNames = [...Object.keys(attributeScopes), 'intrinsic'];
+
+  app.get('/api/search/tags', async (c) => {
+    const scope = parseScope(c.req.query('scope'), scopeNames);
+    const w = parseWindow(c.req.query('start'), c.req.query('end'));
+    const limit = parseLimit(c.req.query('limit'));
+    if (scope === 'intrinsic') return c.json({ tagNames: INTRINSIC_TAGS.slice(0, limit), metrics: EMPTY_METRICS });
+    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const scopes = scope ? [attributeScopes[scope as AttributeScope]] : [TagScope.resource, TagScope.span];
+    const names = tenantId === undefined ? new Map() : await tagNames(deps.db, tenantId, scopes, w, limit);
+    const merged = [...new Set([...names.values()].flat())].sort().slice(0, limit);
+    return c.json({ tagNames: merged, metrics: EMPTY_METRICS });
+  });
+
+  app.get('/api/v2/search/tags', async (c) => {
+    const scope = parseScope(c.req.query('scope'), scopeNames);
+    const w = parseWindow(c.req.query('start'), c.req.query('end'));
+    const limit = parseLimit(c.req.query('limit'));
+    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const wanted = (scope ? [scope] : ['resource', 'span', 'intrinsic', 'event', 'link', 'instrumentation']) as string[];
+    const attrScopes = wanted.filter((s) => s !== 'intrinsic').map((s) => attributeScopes[s as AttributeScope]);
+    const names = tenantId === undefined || attrScopes.length === 0 ? new Map<number, string[]>() : await tagNames(deps.db, tenantId, attrScopes, w, limit);
+    const scopes = wanted.map((name) => ({
+      name,
+      tags: name === 'intrinsic' ? INTRINSIC_TAGS.slice(0, limit) : (names.get(attributeScopes[name as AttributeScope]) ?? []),
+    }));
+    return c.json({ scopes, metrics: EMPTY_METRICS });
+  });
+
+  // v1: a bare attribute name, looked up on spans and resources; values as strings.
+  app.get('/api/search/tag/:name/values', async (c) => {
+    const name = tagFromPath(c.req.param('name'));
+    const w = parseWindow(c.req.query('start'), c.req.query('end'));
+    const limit = parseLimit(c.req.query('limit'));
+    if (name === 'status.code') return c.json({ tagValues: ['unset', 'ok', 'error'], metrics: EMPTY_METRICS });
+    if (name === 'error') return c.json({ tagValues: ['true'], metrics: EMPTY_METRICS });
+    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const scopes = name === 'name' ? [TagScope.intrinsic] : [TagScope.span, TagScope.resource];
+    const rows = tenantId === undefined ? [] : await tagValues(deps.db, tenantId, scopes, name, w, limit);
+    return c.json({ tagValues: [...new Set(rows.map((r) => r.value))], metrics: EMPTY_METRICS });
+  });
+
+  return app;
+}
