@@ -1,16 +1,19 @@
 // `npm run test:runtimes`: the ingest-and-fetch contract suite (tests/contract/contract.ts) against
 // a real server process under each runtime and storage. For each pair it creates a fresh database
 // (or an empty DATA_DIR for PGlite), starts the runtime's entry file on a free port, waits for
-// /ready, runs the suite with TRACEGRES_URL, then sends SIGTERM and expects exit code 0.
+// /ready, runs the suite with TRACEGRES_URL, then sends SIGTERM while an OTLP export is still
+// arriving and expects that export to be answered 200 and the process to exit with code 0.
 //
 //   RUNTIMES=bun,deno   runtimes to test (default node,bun,deno)
 //   STORAGES=pglite     storages to test (default postgres,pglite)
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServerDatabase } from '../tests/support/databases.ts';
+import { encodeRequestProto, everyFieldRequest } from '../tests/support/payloads.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -86,13 +89,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, sleep(ms).then(() => 'timeout' as const)]);
 
-async function waitReady(url: string, server: Proc, label: string): Promise<void> {
+async function waitReady(url: string, server: Proc): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   void server.exited.then((e) => (exited = e));
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${label}: server exited (code ${exited.code}, signal ${exited.signal}) before /ready`);
+    if (exited) throw new Error(`server exited (code ${exited.code}, signal ${exited.signal}) before /ready`);
     try {
       const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) });
       last = `${res.status} ${(await res.text()).trim()}`;
@@ -102,7 +105,36 @@ async function waitReady(url: string, server: Proc, label: string): Promise<void
     }
     await sleep(100);
   }
-  throw new Error(`${label}: /ready did not answer 200 within ${READY_TIMEOUT_MS / 1000}s (last: ${last})`);
+  throw new Error(`/ready did not answer 200 within ${READY_TIMEOUT_MS / 1000}s (last: ${last})`);
+}
+
+/**
+ * Starts an OTLP export whose body is still arriving, so that it is in flight when SIGTERM
+ * lands; `finish` sends the rest and returns the status (a graceful shutdown answers it).
+ */
+async function startSlowExport(url: string): Promise<{ finish: () => Promise<string> }> {
+  const body = encodeRequestProto(everyFieldRequest(randomBytes(16).toString('hex'), Math.floor(Date.now() / 1000) - 60));
+  let ctl!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({ start: (c) => void (ctl = c) });
+  const res = fetch(`${url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit).then(
+    async (r) => `${r.status}${r.status === 200 ? '' : ` ${await r.text()}`}`,
+    (err) => `failed: ${(err as Error).cause ?? err}`,
+  );
+  ctl.enqueue(body.subarray(0, 16));
+  await sleep(300);
+  return {
+    async finish() {
+      ctl.enqueue(body.subarray(16));
+      ctl.close();
+      const got = await within(res, SHUTDOWN_TIMEOUT_MS);
+      return got === 'timeout' ? 'no answer' : got;
+    },
+  };
 }
 
 interface Result {
@@ -117,14 +149,21 @@ async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
   const label = `${runtime}/${storage}`;
   const t0 = performance.now();
   const problems: string[] = [];
-  let note = '';
+  let tests = '';
+  const laps: string[] = [];
+  let lapStart = t0;
+  const lap = (what: string) => {
+    const now = performance.now();
+    laps.push(`${what} ${((now - lapStart) / 1000).toFixed(1)}s`);
+    lapStart = now;
+  };
   let cleanup = async () => {};
   let server: Proc | undefined;
   const show = (title: string, text: string) => {
     if (text.trim()) console.log(`--- ${label}: ${title}\n${text.trimEnd()}\n---`);
   };
   try {
-    if (!existsSync(entries[runtime][0])) throw new Error(`${label}: ${entries[runtime][0]} not found (run npm ci)`);
+    if (!existsSync(entries[runtime][0])) throw new Error(`${entries[runtime][0]} not found (run npm ci)`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       OTLP_HTTP_PORT: '0',
@@ -148,8 +187,8 @@ async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
     env.PORT = String(port);
     const url = `http://127.0.0.1:${port}`;
     server = start(entries[runtime], env);
-    await waitReady(url, server, label);
-    const ready = ((performance.now() - t0) / 1000).toFixed(1);
+    await waitReady(url, server);
+    lap('start');
 
     const contract = start([process.execPath, '--import', 'tsx', '--test', '--test-reporter=spec', '--test-force-exit', 'tests/contract/contract.ts'], {
       ...process.env,
@@ -165,11 +204,16 @@ async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
       problems.push('contract suite failed');
     }
     const counts = /ℹ pass (\d+)[\s\S]*?ℹ fail (\d+)/.exec(contract.out());
-    note = `ready in ${ready}s; ${counts ? `${counts[1]} tests passed, ${counts[2]} failed` : 'no test counts'}`;
+    tests = counts ? `${counts[1]} tests passed, ${counts[2]} failed` : 'no test counts';
+    lap('contract');
     if (problems.length) show('contract output', contract.out() + contract.err());
 
-    // Clean shutdown: SIGTERM closes the listeners and the database, then exits 0.
+    // Clean shutdown: SIGTERM lets in-flight requests finish, closes the database, exits 0.
+    const inflight = await startSlowExport(url);
     server.child.kill('SIGTERM');
+    await sleep(100);
+    const answer = await inflight.finish();
+    if (answer !== '200') problems.push(`an export in flight at SIGTERM was not answered 200 (${answer})`);
     const stopped = await within(server.exited, SHUTDOWN_TIMEOUT_MS);
     if (stopped === 'timeout') {
       server.child.kill('SIGKILL');
@@ -177,6 +221,7 @@ async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
     } else if (stopped.code !== 0) {
       problems.push(`exit code ${stopped.code}${stopped.signal ? ` (signal ${stopped.signal})` : ''} after SIGTERM, expected 0`);
     }
+    lap('stop');
   } catch (err) {
     problems.push((err as Error).message);
   } finally {
@@ -188,7 +233,7 @@ async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
   }
   if (server) show(problems.length ? 'server output' : 'server stderr (LOG_LEVEL=warn)', server.out() + server.err());
   const ok = problems.length === 0;
-  if (!ok) note = [...problems, note].filter(Boolean).join('; ');
+  const note = [...problems, tests, laps.join(', ')].filter(Boolean).join('; ');
   const seconds = (performance.now() - t0) / 1000;
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${label} (${seconds.toFixed(1)}s) ${note}`);
   return { runtime, storage, ok, seconds, note };

@@ -3,7 +3,7 @@
 // and a fresh in-memory PGlite. Nothing is shared between suites.
 import postgres from 'postgres';
 import { type Db, createPostgresDb } from '@tracegres/schema';
-import { createPgliteDb } from '@tracegres/schema/node';
+import { createPgliteDb, noDelaySocket } from '@tracegres/schema/node';
 
 export type Driver = 'postgres' | 'pglite';
 export const drivers: Driver[] = (process.env.TEST_DRIVERS?.split(',') as Driver[] | undefined) ?? ['postgres', 'pglite'];
@@ -42,7 +42,7 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
     return { db, drop: () => db.close() };
   }
   const { url, drop } = await createServerDatabase();
-  const db = createPostgresDb(url, { max: 6 });
+  const db = createPostgresDb(url, { max: 6, socket: noDelaySocket });
   return {
     db,
     url,

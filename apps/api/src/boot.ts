@@ -1,5 +1,5 @@
 import { type Db, Partitions, createPostgresDb, migrate, partitionInterval } from '@tracegres/schema';
-import { createPgliteWorkerDb, loadMigrations } from '@tracegres/schema/node';
+import { createPgliteWorkerDb, loadMigrations, noDelaySocket } from '@tracegres/schema/node';
 import { runDemoStream } from '@tracegres/loadgen';
 import { createApp, createOtlpApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -19,7 +19,7 @@ const HOUR_NS = 3600n * 1_000_000_000n;
 
 /** Real Postgres when DATABASE_URL is set, else embedded PGlite (in a worker) in DATA_DIR. */
 export async function openDatabase(config: Config): Promise<Db> {
-  if (config.databaseUrl) return createPostgresDb(config.databaseUrl, { max: config.dbPoolSize });
+  if (config.databaseUrl) return createPostgresDb(config.databaseUrl, { max: config.dbPoolSize, socket: noDelaySocket });
   return createPgliteWorkerDb(config.dataDir);
 }
 

@@ -8,6 +8,8 @@ export interface PostgresOptions {
   connectTimeout?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /** postgres.js socket factory (runtime-specific; see node/no-delay-socket.ts). */
+  socket?: (o: never) => Promise<unknown>;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
     idle_timeout: 30,
     onnotice: () => {},
     connection: { application_name: opts.applicationName ?? 'tracegres' },
+    ...(opts.socket ? { socket: opts.socket as never } : {}),
     transform: { undefined: null },
   });
   const run = <T>(q: postgres.Sql | postgres.TransactionSql, text: string, params?: readonly unknown[]) =>

@@ -2,3 +2,4 @@
 export { createPgliteWorkerDb } from './node/pglite-worker.ts';
 export { createPgliteDb } from './client-pglite.ts';
 export { loadMigrations, defaultMigrationsDir } from './node/migrations-fs.ts';
+export { noDelaySocket } from './node/no-delay-socket.ts';
