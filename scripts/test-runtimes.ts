@@ -8,7 +8,7 @@
 //   STORAGES=pglite     storages to test (default postgres,pglite)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +18,21 @@ import { encodeRequestProto, everyFieldRequest } from '../tests/support/payloads
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 
+/**
+ * The real Deno executable. node_modules/.bin/deno is a Node shim that runs Deno with
+ * spawnSync and does not forward signals, so a SIGTERM sent to it would never reach the server.
+ */
+function denoBinary(): string {
+  const candidates = [join(root, 'node_modules/deno/deno')];
+  const scoped = join(root, 'node_modules/@deno');
+  if (existsSync(scoped)) for (const d of readdirSync(scoped)) candidates.push(join(scoped, d, 'deno'));
+  return candidates.find((c) => existsSync(c)) ?? bin('deno');
+}
+
 const entries = {
   node: [process.execPath, '--import', 'tsx', 'apps/api/src/main.node.ts'],
   bun: [bin('bun'), 'apps/api/src/main.bun.ts'],
-  deno: [bin('deno'), 'run', '-A', 'apps/api/src/main.deno.ts'],
+  deno: [denoBinary(), 'run', '-A', 'apps/api/src/main.deno.ts'],
 } as const;
 type Runtime = keyof typeof entries;
 const storages = ['postgres', 'pglite'] as const;
