@@ -231,6 +231,11 @@ async function main(): Promise<void> {
   const txCount = metric('tracegres_ingest_transaction_seconds_count');
   console.log(`ingest transactions:    ${txCount}, mean ${((metric('tracegres_ingest_transaction_seconds_sum') / txCount) * 1000).toFixed(0)} ms, ` +
     `mean ${Math.round(metric('tracegres_ingest_batch_spans_sum') / metric('tracegres_ingest_batch_spans_count'))} spans each`);
+  const phase = (p: string) =>
+    Number(new RegExp(`^tracegres_ingest_phase_seconds_sum\\{phase="${p}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) /
+    Number(new RegExp(`^tracegres_ingest_phase_seconds_count\\{phase="${p}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN);
+  console.log(`mean per request:       read ${(phase('read') * 1000).toFixed(0)} ms, decode ${(phase('decode') * 1000).toFixed(0)} ms, ` +
+    `commit ${(phase('commit') * 1000).toFixed(0)} ms`);
   if (server) console.log(`server peak RSS:        ${peakRssMiB(server.pid) ?? '?'} MiB`);
   console.log(JSON.stringify({
     ingestSpansPerSec: Math.round(ingestRate),

@@ -28,6 +28,7 @@ export interface BuildOptions {
   log?: Logger;
   runtime?: string;
   uiIndexHtml?: string;
+  inflate?: Deps['inflate'];
 }
 
 /** Migrates the database and wires every dependency the handlers need. */
@@ -73,6 +74,7 @@ export async function buildDeps(config: Config, db: Db, opts: BuildOptions = {})
     buildInfo,
     now,
     uiIndexHtml: opts.uiIndexHtml,
+    inflate: opts.inflate,
   };
 }
 
@@ -96,7 +98,7 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
   const uiIndexHtml =
     (await rt.readText(new URL('../../web/dist/index.html', import.meta.url).pathname)) ??
     (await rt.readText(new URL('../../web/index.html', import.meta.url).pathname));
-  const deps = await buildDeps(config, db, { log, runtime: `${rt.name} ${rt.version}`, uiIndexHtml });
+  const deps = await buildDeps(config, db, { log, runtime: `${rt.name} ${rt.version}`, uiIndexHtml, inflate: rt.inflate });
   const api = await rt.serve(createApp(deps).fetch, config.port, config.host);
   const otlp = config.otlpHttpPort ? await rt.serve(createOtlpApp(deps).fetch, config.otlpHttpPort, config.host) : undefined;
   const timer = setInterval(() => {

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { TagDictionary } from './ingest/tag-dictionary.ts';
 import type { SpanWriter } from './ingest/writer.ts';
 import type { Logger } from './log.ts';
+import type { Inflate } from './routes/otlp/body.ts';
 import type { AppMetrics } from './metrics/app-metrics.ts';
 import type { Tenants } from './storage/tenants.ts';
 
@@ -30,6 +31,8 @@ export interface Deps {
   buildInfo: BuildInfo;
   /** Wall clock in ms; tests substitute a controlled one. */
   now: () => number;
+  /** The runtime's native decompression, when it has one. */
+  inflate?: Inflate;
   /** The built web UI's index page, when present. */
   uiIndexHtml?: string;
 }

@@ -15,6 +15,11 @@ export function createAppMetrics() {
     ingestTxSeconds: registry.histogram('tracegres_ingest_transaction_seconds', 'Duration of ingest transactions (group commits).', [
       0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
     ]),
+    ingestPhaseSeconds: registry.histogram(
+      'tracegres_ingest_phase_seconds',
+      'Time per OTLP request phase: read (body and decompression), decode (decode, validate, prepare), commit (queue and transaction).',
+      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ),
     ingestQueueSpans: registry.gauge('tracegres_ingest_queued_spans', 'Spans waiting for a database transaction.'),
     requestDuration: registry.histogram('tracegres_request_duration_seconds', 'HTTP request durations by route.', [
       0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,

@@ -1,4 +1,5 @@
 import type { RuntimeAdapter } from './types.ts';
+import { zlibInflate } from './zlib-inflate.ts';
 
 declare const Bun: {
   version: string;
@@ -46,4 +47,5 @@ export const bunRuntime: RuntimeAdapter = {
   },
   env: () => Bun.env,
   exit: (code) => process.exit(code),
+  inflate: zlibInflate,
 };

@@ -1,4 +1,5 @@
 import type { RuntimeAdapter } from './types.ts';
+import { zlibInflate } from './zlib-inflate.ts';
 
 declare const Deno: {
   version: { deno: string };
@@ -69,4 +70,5 @@ export const denoRuntime: RuntimeAdapter = {
   },
   env: () => Deno.env.toObject(),
   exit: (code) => Deno.exit(code),
+  inflate: zlibInflate,
 };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { RuntimeAdapter } from './types.ts';
+import { zlibInflate } from './zlib-inflate.ts';
 
 export const nodeRuntime: RuntimeAdapter = {
   name: 'node',
@@ -41,4 +42,5 @@ export const nodeRuntime: RuntimeAdapter = {
   },
   env: () => process.env,
   exit: (code) => process.exit(code),
+  inflate: zlibInflate,
 };

@@ -5,6 +5,8 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+import type { Inflate } from '../routes/otlp/body.ts';
+
 export interface RuntimeAdapter {
   name: 'node' | 'bun' | 'deno';
   version: string;
@@ -15,4 +17,6 @@ export interface RuntimeAdapter {
   onShutdown(fn: () => Promise<void>): void;
   env(): Record<string, string | undefined>;
   exit(code: number): never;
+  /** Native gzip/deflate with an output cap; absent where only web streams exist. */
+  inflate?: Inflate;
 }

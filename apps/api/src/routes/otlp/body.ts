@@ -1,12 +1,19 @@
 import { ApiError } from '../../errors.ts';
 
 /**
+ * Native one-shot decompression with an output cap (zlib on Node, Bun and Deno). It must throw
+ * an error with `code: 'ERR_BUFFER_TOO_LARGE'` when the output would exceed `maxBytes`.
+ */
+export type Inflate = (data: Uint8Array, encoding: 'gzip' | 'deflate', maxBytes: number) => Uint8Array;
+
+/**
  * Reads a request body (chunked or not) and undoes its Content-Encoding, enforcing the size
  * limit on the raw bytes and again after decompression, so a gzip bomb stops at the limit
- * instead of filling memory. Uses only web streams (DecompressionStream) so every runtime,
- * Workers included, runs the same code.
+ * instead of filling memory. With a runtime's native `inflate` the compressed bytes are read
+ * whole and inflated in one call: Node's DecompressionStream over a request stream took ~1.5 s
+ * for a 700 KB body. Without one (Workers) web streams do the same job.
  */
-export async function readBody(req: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readBody(req: Request, maxBytes: number, inflate?: Inflate): Promise<Uint8Array> {
   const encoding = (req.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
@@ -18,9 +25,11 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
       return collect(stream, maxBytes, 'body');
     case 'gzip':
     case 'x-gzip':
+      if (inflate) return inflateWith(inflate, await collect(stream, maxBytes, 'body'), 'gzip', maxBytes);
       stream = limitStream(stream, maxBytes).pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
       return collect(stream, maxBytes, 'gzip');
     case 'deflate':
+      if (inflate) return inflateWith(inflate, await collect(stream, maxBytes, 'body'), 'deflate', maxBytes);
       stream = limitStream(stream, maxBytes).pipeThrough(new DecompressionStream('deflate') as unknown as TransformStream<Uint8Array, Uint8Array>);
       return collect(stream, maxBytes, 'deflate');
     default:
@@ -28,6 +37,15 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
         'unsupportedMediaType',
         `unsupported Content-Encoding ${JSON.stringify(encoding)}: supported are gzip, deflate and identity`,
       );
+  }
+}
+
+function inflateWith(inflate: Inflate, data: Uint8Array, encoding: 'gzip' | 'deflate', maxBytes: number): Uint8Array {
+  try {
+    return inflate(data, encoding, maxBytes);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) throw tooLarge(maxBytes);
+    throw new ApiError('badRequest', `invalid ${encoding} body: ${(err as Error).message}`);
   }
 }
 
