@@ -34,7 +34,7 @@ export async function startServerOn(
   opts: { now?: () => number } = {},
 ): Promise<TestServer> {
   const config = parseConfig({ HOST: '127.0.0.1', PORT: '0', OTLP_HTTP_PORT: '0', LOG_LEVEL: 'error', ...env });
-  const deps = await buildDeps(config, database.db, { log: createLogger('error'), runtime: 'test', now: opts.now });
+  const deps = await buildDeps(config, database.db, { log: createLogger('error'), runtime: 'test', now: opts.now, inflate: nodeRuntime.inflate });
   const app = createApp(deps);
   const listener = await nodeRuntime.serve(app.fetch, 0, '127.0.0.1');
   return {
