@@ -1,4 +1,5 @@
 import type { TracesData } from '@tracegres/otlp';
+import type { CopyBatch } from '../storage/copy-spans.ts';
 import {
   type FlatSpan,
   type ResourceRow,
@@ -10,7 +11,11 @@ import {
 
 /** Spans of one request, flattened and ready for the writer. */
 export interface PreparedBatch {
+  /** The flattened spans; emptied once rendered into `copy` (server Postgres). */
   spans: FlatSpan[];
+  spanCount: number;
+  /** COPY text and trace summaries, rendered right after decoding on server Postgres. */
+  copy?: CopyBatch;
   resources: ResourceRow[];
   scopes: ScopeRow[];
   /** Partition lower bounds the spans fall in. */
@@ -80,7 +85,10 @@ export function prepareBatch(tenantId: number, td: TracesData, w: TimeWindow): P
       message: `${tooNew} span(s) start more than the allowed clock skew in the future (after ${fmtNs(w.maxNs)})`,
     });
   }
-  return { batch: { spans, resources: [...resources.values()], scopes: [...scopes.values()], buckets }, rejected };
+  return {
+    batch: { spans, spanCount: spans.length, resources: [...resources.values()], scopes: [...scopes.values()], buckets },
+    rejected,
+  };
 }
 
 function fmtNs(ns: bigint): string {

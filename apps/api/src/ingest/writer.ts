@@ -1,7 +1,8 @@
 import { type Db, type Partitions, isRetryableTxError, isUnavailableError } from '@tracegres/schema';
 import { ApiError } from '../errors.ts';
 import type { AppMetrics } from '../metrics/app-metrics.ts';
-import { prepareCopy, writeDictionaries, writeSpans, writeSpansCopy } from '../storage/write-spans.ts';
+import { mergeCopyBatches, writeSpansCopy } from '../storage/copy-spans.ts';
+import { writeDictionaries, writeSpans } from '../storage/write-spans.ts';
 import type { PreparedBatch } from './prepare.ts';
 
 export interface WriterOptions {
@@ -52,8 +53,8 @@ export class SpanWriter {
 
   /** Resolves once the batch's transaction has committed. */
   submit(batch: PreparedBatch): Promise<void> {
-    if (batch.spans.length === 0) return Promise.resolve();
-    if (this.#queuedSpans > 0 && this.#queuedSpans + batch.spans.length > this.#opts.maxQueuedSpans) {
+    if (batch.spanCount === 0) return Promise.resolve();
+    if (this.#queuedSpans > 0 && this.#queuedSpans + batch.spanCount > this.#opts.maxQueuedSpans) {
       return Promise.reject(
         new ApiError('tooManyRequests', `ingest queue is full (${this.#queuedSpans} spans waiting); retry later`, {
           retryAfter: 1,
@@ -62,7 +63,7 @@ export class SpanWriter {
     }
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ batch, resolve, reject });
-      this.#queuedSpans += batch.spans.length;
+      this.#queuedSpans += batch.spanCount;
       this.#metrics.ingestQueueSpans.set({}, this.#queuedSpans);
       this.#pump();
     });
@@ -72,9 +73,9 @@ export class SpanWriter {
     while (this.#active < this.#opts.writers && this.#queue.length > 0) {
       const group: Job[] = [];
       let n = 0;
-      while (this.#queue.length > 0 && (group.length === 0 || n + this.#queue[0].batch.spans.length <= this.#opts.maxBatchSpans)) {
+      while (this.#queue.length > 0 && (group.length === 0 || n + this.#queue[0].batch.spanCount <= this.#opts.maxBatchSpans)) {
         const job = this.#queue.shift()!;
-        n += job.batch.spans.length;
+        n += job.batch.spanCount;
         group.push(job);
       }
       this.#queuedSpans -= n;
@@ -103,25 +104,25 @@ export class SpanWriter {
   }
 
   async #commit(batches: PreparedBatch[]): Promise<void> {
-    const spans = batches.flatMap((b) => b.spans);
+    const copies = batches.every((b) => b.copy) ? mergeCopyBatches(batches.map((b) => b.copy!)) : null;
+    const spans = copies ? [] : batches.flatMap((b) => b.spans);
+    const spanCount = batches.reduce((n, b) => n + b.spanCount, 0);
     const resources = dedupe(batches.flatMap((b) => b.resources), (r) => `r${r.tenantId}:${r.resourceId}`, this.#knownDict);
     const scopes = dedupe(batches.flatMap((b) => b.scopes), (s) => `s${s.tenantId}:${s.scopeId}`, this.#knownDict);
     const buckets = new Set(batches.flatMap((b) => [...b.buckets]));
     await this.#partitions.ensure(this.#db, buckets);
     const interval = this.#partitions.intervalNs;
-    // Rendered before BEGIN so the transaction is not held open while this thread is busy.
-    const copy = this.#db.driver === 'postgres' ? prepareCopy(spans, interval) : null;
     for (let attempt = 1; ; attempt++) {
       const t0 = performance.now();
       try {
         const inserted = await this.#db.transaction(async (tx) => {
           await writeDictionaries(tx, resources, scopes);
-          return copy && tx.copyIn
-            ? writeSpansCopy({ ...tx, copyIn: tx.copyIn }, copy, interval)
-            : writeSpans(tx, spans, interval);
+          if (copies && tx.copyIn) return writeSpansCopy({ ...tx, copyIn: tx.copyIn }, copies, interval);
+          if (copies) throw new Error('rendered COPY batches need a driver with COPY');
+          return writeSpans(tx, spans, interval);
         });
         this.#metrics.spansStored.inc({}, inserted);
-        this.#metrics.ingestBatches.observe({}, spans.length);
+        this.#metrics.ingestBatches.observe({}, spanCount);
         this.#metrics.ingestTxSeconds.observe({}, (performance.now() - t0) / 1000);
         break;
       } catch (err) {

@@ -5,8 +5,8 @@ import { ApiError } from '../../errors.ts';
 import { zlibInflate } from '../../runtime/zlib-inflate.ts';
 import { type Inflate, readBody } from './body.ts';
 
-const req = (body: Uint8Array, encoding?: string) =>
-  new Request('http://x/v1/traces', { method: 'POST', body, headers: encoding ? { 'content-encoding': encoding } : {} });
+const req = (body: Uint8Array, encoding?: string): Request =>
+  new Request('http://x/v1/traces', { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: encoding ? { 'content-encoding': encoding } : {} });
 
 const payload = new TextEncoder().encode(JSON.stringify({ resourceSpans: [], pad: 'x'.repeat(5000) }));
 

@@ -3,18 +3,15 @@ import {
   OtlpDecodeError,
   type PartialSuccess,
   type RpcStatus,
-  decodeExportRequestJson,
-  decodeExportRequestProto,
   encodeExportResponseJson,
   encodeExportResponseProto,
   encodeRpcStatusJson,
   encodeRpcStatusProto,
-  validateTracesData,
 } from '@tracegres/otlp';
 import { isUnavailableError } from '@tracegres/schema';
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
-import { prepareBatch } from '../../ingest/prepare.ts';
+import { acceptSpans } from '../../ingest/accept.ts';
 import { tenantOf } from '../../storage/tenants.ts';
 import { readBody } from './body.ts';
 import { type OtlpFormat, formatOf, responseType } from './media.ts';
@@ -38,38 +35,14 @@ export function otlpRoutes(deps: Deps): Hono {
       const body = await readBody(c.req.raw, deps.config.ingestMaxBodyBytes, deps.inflate);
       const t1 = performance.now();
       if (!ct) format = formatOf(null, body);
-      const decoded = format === 'protobuf' ? decodeExportRequestProto(body) : decodeExportRequestJson(utf8.decode(body));
-      const checked = validateTracesData(decoded);
-      const total = countSpans(decoded);
-      m.spansReceived.inc({}, total);
-      if (checked.rejected > 0) m.spansRejected.inc({ reason: 'invalid' }, checked.rejected);
-      if (total > 0 && checked.rejected === total) {
-        throw new ApiError('badRequest', `every span was invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
-          fieldViolations: checked.errors.map((e) => ({ field: e.path, description: e.message })),
-        });
-      }
-
       const tenantId = await deps.tenants.resolve(tenant);
-      const nowNs = BigInt(deps.now()) * 1_000_000n;
-      const { batch, rejected } = prepareBatch(tenantId, checked.valid, {
-        minNs: nowNs - BigInt(deps.config.retentionSeconds) * 1_000_000_000n,
-        maxNs: nowNs + MAX_FUTURE_NS,
-        intervalNs: deps.partitions.intervalNs,
-      });
-      for (const r of rejected) m.spansRejected.inc({ reason: r.reason }, r.count);
+      const { batch, rejectedSpans, messages } = acceptSpans(deps, tenantId, body, format);
       const t2 = performance.now();
       await deps.writer.submit(batch);
       const t3 = performance.now();
       m.ingestPhaseSeconds.observe({ phase: 'read' }, (t1 - t0) / 1000);
       m.ingestPhaseSeconds.observe({ phase: 'decode' }, (t2 - t1) / 1000);
       m.ingestPhaseSeconds.observe({ phase: 'commit' }, (t3 - t2) / 1000);
-      deps.tags.observe(tenantId, checked.valid);
-
-      const messages = [
-        ...checked.errors.map((e) => `${e.path}: ${e.message}`),
-        ...rejected.map((r) => r.message),
-      ];
-      const rejectedSpans = checked.rejected + rejected.reduce((n, r) => n + r.count, 0);
       const partial: PartialSuccess | undefined = rejectedSpans ? { rejectedSpans, errorMessage: messages.join('; ') } : undefined;
       m.ingestRequests.inc({ format, status: '200' });
       return format === 'protobuf'
@@ -85,16 +58,6 @@ export function otlpRoutes(deps: Deps): Hono {
   return app;
 }
 
-/** Spans may start at most this far ahead of the server clock (client clock skew). */
-const MAX_FUTURE_NS = 24n * 3600n * 1_000_000_000n;
-
-const utf8 = new TextDecoder();
-
-function countSpans(td: { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }): number {
-  let n = 0;
-  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
-  return n;
-}
 
 function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
