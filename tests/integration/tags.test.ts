@@ -96,5 +96,31 @@ for (const driver of drivers) {
       assert.equal(capped.body.tagValues.length, MAX_VALUES_PER_KEY);
       assert.equal((await get('/api/search/tag/x/values?limit=abc')).status, 400);
     });
+
+    test('v2 tag values: typed values by TraceQL identifier, keywords for enums, 400 for bad identifiers', async () => {
+      const v = async (ident: string) => (await get(`/api/v2/search/tag/${encodeURIComponent(encodeURIComponent(ident))}/values`)).body;
+      assert.deepEqual((await v('resource.service.name')).tagValues, [
+        { type: 'string', value: 'cart' },
+        { type: 'string', value: 'checkout' },
+      ]);
+      assert.deepEqual((await v('span.http.response.status_code')).tagValues, [
+        { type: 'int', value: '200' },
+        { type: 'int', value: '500' },
+      ]);
+      assert.deepEqual((await v('.app.ratio')).tagValues, [{ type: 'float', value: '0.5' }]);
+      assert.deepEqual((await v('.app.flag')).tagValues, [{ type: 'bool', value: 'true' }]);
+      assert.deepEqual((await v('event.attempt')).tagValues, [{ type: 'int', value: '2' }]);
+      assert.deepEqual((await v('resource.http.request.method')).tagValues, [], 'scoped lookups stay in their scope');
+      assert.deepEqual((await v('span:status')).tagValues.map((x: { value: string }) => x.value), ['ok', 'error', 'unset']);
+      assert.equal((await v('kind')).tagValues[0].type, 'keyword');
+      assert.deepEqual((await v('trace:rootService')).tagValues.map((x: { value: string }) => x.value), ['cart', 'checkout']);
+      assert.deepEqual((await v('event:name')).tagValues, [{ type: 'string', value: 'retry' }]);
+      assert.deepEqual((await v('duration')).tagValues, []);
+      const bad = await get('/api/v2/search/tag/span.foo%20bar%7B/values');
+      assert.equal(bad.status, 400);
+      assert.match(bad.body, /invalid tag/);
+      const b = await get('/api/v2/search/tag/resource.service.name/values', 'tenant-b');
+      assert.deepEqual(b.body.tagValues, [{ type: 'string', value: 'secret' }]);
+    });
   });
 }

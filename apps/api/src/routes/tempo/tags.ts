@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { TagScope } from '@tracegres/schema';
+import { type Attribute, type Intrinsic, KIND_VALUES, STATUS_VALUES, TraceQLParseError, parseIdentifier } from '@tracegres/traceql';
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { type TagWindow, tagNames, tagValues } from '../../storage/tags.ts';
@@ -102,5 +103,53 @@ export function tagRoutes(deps: Deps): Hono {
     return c.json({ tagValues: [...new Set(rows.map((r) => r.value))], metrics: EMPTY_METRICS });
   });
 
+  // v2: a TraceQL identifier (`resource.service.name`, `.foo`, `span:status`); typed values.
+  app.get('/api/v2/search/tag/:name/values', async (c) => {
+    const name = tagFromPath(c.req.param('name'));
+    const w = parseWindow(c.req.query('start'), c.req.query('end'));
+    const limit = parseLimit(c.req.query('limit'));
+    let ident: Attribute | Intrinsic;
+    try {
+      ident = parseIdentifier(name);
+    } catch (err) {
+      if (err instanceof TraceQLParseError) throw new ApiError('badRequest', `invalid tag ${JSON.stringify(name)}: ${err.message}`);
+      throw err;
+    }
+    const source = valueSource(ident);
+    if ('keywords' in source) return c.json({ tagValues: source.keywords.map((value) => ({ type: 'keyword', value })), metrics: EMPTY_METRICS });
+    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const rows = tenantId === undefined || source.scopes.length === 0 ? [] : await tagValues(deps.db, tenantId, source.scopes, source.key, w, limit);
+    return c.json({ tagValues: rows, metrics: EMPTY_METRICS });
+  });
+
   return app;
+}
+
+type ValueSource = { keywords: readonly string[] } | { scopes: number[]; key: string };
+
+/** Where the dictionary keeps the values of an identifier (or the fixed keywords it has). */
+function valueSource(ident: Attribute | Intrinsic): ValueSource {
+  if (ident.kind === 'attribute') {
+    if (ident.parent) throw new ApiError('badRequest', 'the parent scope is not supported');
+    const scopes = ident.scope === 'unscoped' ? [TagScope.span, TagScope.resource] : [attributeScopes[ident.scope]];
+    return { scopes, key: ident.name };
+  }
+  switch (ident.name) {
+    case 'span:status':
+      return { keywords: STATUS_VALUES };
+    case 'span:kind':
+      return { keywords: KIND_VALUES };
+    case 'span:name':
+    case 'trace:rootName':
+      return { scopes: [TagScope.intrinsic], key: 'name' };
+    case 'trace:rootService':
+      return { scopes: [TagScope.resource], key: 'service.name' };
+    case 'event:name':
+    case 'instrumentation:name':
+    case 'instrumentation:version':
+      return { scopes: [TagScope.intrinsic], key: ident.name };
+    default:
+      // Durations, ids and nested-set numbers have no useful list of values (Tempo answers []).
+      return { scopes: [], key: '' };
+  }
 }
