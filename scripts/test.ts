@@ -22,6 +22,14 @@ const files = ['apps', 'packages', 'tests']
   .flatMap((d) => find(join(root, d), []))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
+// Test databases left by interrupted runs would pile up on the Postgres server.
+try {
+  const { dropStaleTestDatabases } = await import('../tests/support/databases.ts');
+  const dropped = await dropStaleTestDatabases();
+  if (dropped.length) console.log(`dropped ${dropped.length} stale test databases`);
+} catch (err) {
+  console.log(`could not clean up stale test databases: ${(err as Error).message}`);
+}
 console.log(`running ${files.length} test files`);
 const unit = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',

@@ -52,3 +52,25 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Drops test databases left behind by interrupted runs (their names carry their creation time in
+ * base 36), so a CI machine does not fill up. Databases younger than `olderThanMs` are left alone:
+ * another run may be using them.
+ */
+export async function dropStaleTestDatabases(olderThanMs = 2 * 3600_000): Promise<string[]> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin<{ datname: string }[]>`select datname from pg_database where datname ~ '^(tg_test|tg_exp|tracegres_bench)_'`;
+    const dropped: string[] = [];
+    for (const { datname } of rows) {
+      const born = parseInt(datname.split('_')[2], 36);
+      if (!Number.isFinite(born) || Date.now() - born < olderThanMs) continue;
+      await admin.unsafe(`drop database if exists "${datname.replaceAll('"', '')}" with (force)`);
+      dropped.push(datname);
+    }
+    return dropped;
+  } finally {
+    await admin.end();
+  }
+}
