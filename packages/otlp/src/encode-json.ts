@@ -191,6 +191,11 @@ function anyValue(v: AnyValue, d: Dialect): string {
   }
 }
 
+/** One AnyValue as OTLP/Tempo JSON (`{"intValue":"5"}`, `{"arrayValue":{...}}`, ...). */
+export function encodeAnyValueJson(v: AnyValue): string {
+  return anyValue(v, otlp);
+}
+
 /** Proto3 JSON doubles: numbers, with NaN and the infinities as strings; -0 keeps its sign. */
 export function jsonDouble(x: number): string {
   if (Number.isFinite(x)) return Object.is(x, -0) ? '-0' : String(x);

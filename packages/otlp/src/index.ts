@@ -17,6 +17,6 @@ export {
   encodeTraceByIdResponseProto,
   type TraceByIdResponseOptions,
 } from './encode-proto-responses.ts';
-export { encodeOtlpJson, encodeTempoJson } from './encode-json.ts';
+export { encodeAnyValueJson, encodeOtlpJson, encodeTempoJson } from './encode-json.ts';
 export { encodeExportResponseJson, encodeRpcStatusJson, encodeTraceByIdResponseJson } from './encode-json-responses.ts';
 export { jsonString } from './json-string.ts';

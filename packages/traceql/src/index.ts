@@ -17,6 +17,7 @@ export { tokenize, type HighlightKind, type HighlightToken } from './tokenize.ts
 export { typeOf, scalarTypeOf, isNumericType, isMatchingOperand, isOperatorValidFor, referencesSpan, type FieldType } from './types.ts';
 export { translateRegex, type TranslatedRegex } from './regex.ts';
 export { SAFE_HINTS, UNSAFE_HINTS, type ValidateOptions } from './validate.ts';
+export { compileSearch, regexForPostgres, type CompiledSql, type SearchSqlOptions, type SearchSqlRow } from './compile-sql.ts';
 export { formatDuration, formatFloat, printAttributeRef } from './print.ts';
 
 /** Parses a TraceQL query into its AST. Throws TraceQLParseError (with `line`, `col`) only. */

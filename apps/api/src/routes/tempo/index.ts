@@ -8,6 +8,7 @@ import {
 import type { Deps } from '../../deps.ts';
 import { readTrace } from '../../storage/read-trace.ts';
 import { tagRoutes } from './tags.ts';
+import { searchRoutes } from '../search/index.ts';
 import { tenantOf } from '../../storage/tenants.ts';
 import { parseTimeRange, parseTraceId } from './trace-id.ts';
 
@@ -52,5 +53,6 @@ export function tempoRoutes(deps: Deps): Hono {
   });
 
   app.route('/', tagRoutes(deps));
+  app.route('/', searchRoutes(deps));
   return app;
 }

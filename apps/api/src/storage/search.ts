@@ -1,0 +1,194 @@
+import { type AnyValue, encodeAnyValueJson } from '@tracegres/otlp';
+import { type Db, type Queryable, decodeAttrs } from '@tracegres/schema';
+import type { CompiledSql, SearchSqlRow } from '@tracegres/traceql';
+
+/** One OTLP KeyValue as Tempo's search JSON writes it. */
+export interface KeyValue {
+  key: string;
+  value: Record<string, unknown>;
+}
+
+/** What the response needs to show for each matched span. */
+export interface SpanWanted {
+  /** Attributes to show: bare key and where to read it. */
+  attributes: { key: string; scope: 'span' | 'resource' | 'unscoped' }[];
+  status: boolean;
+  kind: boolean;
+  statusMessage: boolean;
+  name: boolean;
+}
+
+export interface FoundSpan {
+  spanID: string;
+  name?: string;
+  startTimeUnixNano: string;
+  durationNanos: string;
+  attributes: KeyValue[];
+}
+
+export interface FoundTraceSummary {
+  traceID: string;
+  rootServiceName: string;
+  rootTraceName: string;
+  startTimeUnixNano: string;
+  durationMs?: number;
+  spanSet: { spans: FoundSpan[]; matched: number };
+  spanSets: { spans: FoundSpan[]; matched: number }[];
+  serviceStats: Record<string, { spanCount: number; errorCount?: number }>;
+}
+
+export interface SearchResult {
+  traces: FoundTraceSummary[];
+  metrics: { inspectedTraces: number; inspectedBytes: string };
+}
+
+const STATUS_NAMES = ['unset', 'ok', 'error'];
+const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+
+/** A stored attribute map (typed jsonb, see packages/schema codec/attr-json.ts) by key. */
+function attrMap(text: string | null): Map<string, AnyValue> {
+  return new Map(decodeAttrs(text).map((kv) => [kv.key, kv.value]));
+}
+
+/** Tempo writes trace ids in search results as lowercase hex without leading zeros. */
+export function searchTraceId(uuid: string): string {
+  return uuid.replace(/-/g, '').replace(/^0+/, '') || '0';
+}
+
+/**
+ * Runs a compiled search inside one transaction (on Postgres with a statement timeout), then
+ * fetches the summary, service stats and matched spans of the returned traces.
+ */
+export async function runSearch(db: Db, tenantId: number, sql: CompiledSql, want: SpanWanted, spss: number, timeoutMs: number): Promise<SearchResult> {
+  return db.transaction(async (tx) => {
+    if (db.driver === 'postgres') await tx.query(`set local statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+    const rows = await tx.query<SearchSqlRow>(sql.text, sql.params);
+    return assemble(tx, tenantId, rows, want, spss);
+  });
+}
+
+interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  start_ns: string;
+  duration_ns: string;
+  name: string;
+  kind: number;
+  status_code: number;
+  status_message: string | null;
+  attrs: string | null;
+  r_attrs: string | null;
+}
+
+async function assemble(tx: Queryable, tenantId: number, rows: SearchSqlRow[], want: SpanWanted, spss: number): Promise<SearchResult> {
+  const order: string[] = [];
+  const matched = new Map<string, string[]>();
+  for (const r of rows) {
+    let m = matched.get(r.trace_id);
+    if (!m) {
+      m = [];
+      matched.set(r.trace_id, m);
+      order.push(r.trace_id);
+    }
+    m.push(r.span_id);
+  }
+  const inspectedTraces = rows.length ? Number(rows[0].inspected) : 0;
+  if (order.length === 0) return { traces: [], metrics: { inspectedTraces, inspectedBytes: '0' } };
+
+  const summaries = await tx.query<{ trace_id: string; start_ns: string; end_ns: string; root_service: string | null; root_name: string | null }>(
+    `select trace_id::text, min(start_ns)::text as start_ns, max(end_ns)::text as end_ns, max(root_service) as root_service, max(root_name) as root_name
+       from traces where tenant_id = $1 and trace_id = any($2::uuid[]) group by trace_id`,
+    [tenantId, order],
+  );
+  const byId = new Map(summaries.map((s) => [s.trace_id, s]));
+  let lo = BigInt(summaries[0].start_ns);
+  let hi = BigInt(summaries[0].end_ns);
+  for (const s of summaries) {
+    if (BigInt(s.start_ns) < lo) lo = BigInt(s.start_ns);
+    if (BigInt(s.end_ns) > hi) hi = BigInt(s.end_ns);
+  }
+  const bounds = [lo.toString(), hi.toString()];
+  const [stats, spans] = await Promise.all([
+    tx.query<{ trace_id: string; service_name: string; spans: number; errors: number }>(
+      `select trace_id::text, service_name, count(*)::int as spans, count(*) filter (where status_code = 2)::int as errors
+         from spans where tenant_id = $1 and trace_id = any($2::uuid[]) and start_ns >= $3::int8 and start_ns <= $4::int8
+        group by trace_id, service_name order by service_name`,
+      [tenantId, order, ...bounds],
+    ),
+    tx.query<SpanRow>(
+      `select s.trace_id::text, encode(s.span_id, 'hex') as span_id, s.start_ns::text, s.duration_ns::text, s.name, s.kind, s.status_code,
+              s.status_message, s.attrs::text as attrs, r.attrs::text as r_attrs
+         from spans s left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id
+        where s.tenant_id = $1 and s.trace_id = any($2::uuid[]) and s.start_ns >= $3::int8 and s.start_ns <= $4::int8
+        order by s.start_ns, s.span_id`,
+      [tenantId, order, ...bounds],
+    ),
+  ]);
+  const statsOf = new Map<string, FoundTraceSummary['serviceStats']>();
+  for (const s of stats) {
+    const m = statsOf.get(s.trace_id) ?? {};
+    m[s.service_name] = s.errors ? { spanCount: s.spans, errorCount: s.errors } : { spanCount: s.spans };
+    statsOf.set(s.trace_id, m);
+  }
+  const spansOf = new Map<string, SpanRow[]>();
+  for (const s of spans) {
+    const l = spansOf.get(s.trace_id) ?? [];
+    l.push(s);
+    spansOf.set(s.trace_id, l);
+  }
+
+  const traces = order.map((id): FoundTraceSummary => {
+    const sum = byId.get(id);
+    const ids = new Set(matched.get(id));
+    const seen = new Set<string>();
+    const picked = (spansOf.get(id) ?? []).filter((s) => ids.has(s.span_id) && !seen.has(s.span_id) && seen.add(s.span_id));
+    const shown = spss === 0 ? picked : picked.slice(0, spss);
+    const set = { spans: shown.map((s) => spanOf(s, want)), matched: ids.size };
+    const start = BigInt(sum?.start_ns ?? '0');
+    const durMs = Number((BigInt(sum?.end_ns ?? '0') - start) / 1_000_000n);
+    const t: FoundTraceSummary = {
+      traceID: searchTraceId(id),
+      rootServiceName: sum?.root_service || '<root span not yet received>',
+      rootTraceName: sum?.root_name ?? '',
+      startTimeUnixNano: start.toString(),
+      spanSet: set,
+      spanSets: [set],
+      serviceStats: statsOf.get(id) ?? {},
+    };
+    if (durMs > 0) t.durationMs = durMs;
+    return t;
+  });
+  // Keep Tempo's field order (durationMs after startTimeUnixNano).
+  const ordered = traces.map(({ traceID, rootServiceName, rootTraceName, startTimeUnixNano, durationMs, spanSet, spanSets, serviceStats }) => ({
+    traceID,
+    rootServiceName,
+    rootTraceName,
+    startTimeUnixNano,
+    ...(durationMs === undefined ? {} : { durationMs }),
+    spanSet,
+    spanSets,
+    serviceStats,
+  }));
+  let bytes = 0;
+  for (const s of spans) bytes += (s.attrs?.length ?? 0) + 64;
+  return { traces: ordered, metrics: { inspectedTraces, inspectedBytes: String(bytes) } };
+}
+
+function spanOf(s: SpanRow, want: SpanWanted): FoundSpan {
+  const attributes: KeyValue[] = [];
+  let sa: Map<string, AnyValue> | undefined;
+  let ra: Map<string, AnyValue> | undefined;
+  for (const a of want.attributes) {
+    sa ??= attrMap(s.attrs);
+    ra ??= attrMap(s.r_attrs);
+    const v = a.scope === 'span' ? sa.get(a.key) : a.scope === 'resource' ? ra.get(a.key) : (sa.get(a.key) ?? ra.get(a.key));
+    if (v !== undefined && v.type !== 'empty' && !attributes.some((x) => x.key === a.key)) {
+      attributes.push({ key: a.key, value: JSON.parse(encodeAnyValueJson(v)) as Record<string, unknown> });
+    }
+  }
+  if (want.status) attributes.push({ key: 'status', value: { stringValue: STATUS_NAMES[s.status_code] ?? 'unset' } });
+  if (want.kind) attributes.push({ key: 'kind', value: { stringValue: KIND_NAMES[s.kind] ?? 'unspecified' } });
+  if (want.statusMessage) attributes.push({ key: 'statusMessage', value: { stringValue: s.status_message ?? '' } });
+  const out: FoundSpan = { spanID: s.span_id, startTimeUnixNano: s.start_ns, durationNanos: s.duration_ns, attributes };
+  return want.name ? { spanID: s.span_id, name: s.name, startTimeUnixNano: s.start_ns, durationNanos: s.duration_ns, attributes } : out;
+}
