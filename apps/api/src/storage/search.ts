@@ -1,5 +1,5 @@
 import { type AnyValue, encodeAnyValueJson } from '@tracegres/otlp';
-import { type Db, type Queryable, decodeAttrs } from '@tracegres/schema';
+import { type Db, type Queryable, type StoredSpanRow, decodeAttrs } from '@tracegres/schema';
 import type { CompiledSql, SearchSqlRow } from '@tracegres/traceql';
 
 /** One OTLP KeyValue as Tempo's search JSON writes it. */
@@ -67,18 +67,11 @@ export async function runSearch(db: Db, tenantId: number, sql: CompiledSql, want
   });
 }
 
-interface SpanRow {
-  trace_id: string;
-  span_id: string;
-  start_ns: string;
-  duration_ns: string;
-  name: string;
-  kind: number;
-  status_code: number;
-  status_message: string | null;
-  attrs: string | null;
-  r_attrs: string | null;
-}
+/** The stored span columns search shows, plus the resource's attributes. */
+type SpanRow = Pick<
+  StoredSpanRow,
+  'trace_id' | 'span_id' | 'start_ns' | 'duration_ns' | 'name' | 'kind' | 'status_code' | 'status_message' | 'attrs'
+> & { r_attrs: string | null };
 
 async function assemble(tx: Queryable, tenantId: number, rows: SearchSqlRow[], want: SpanWanted, spss: number): Promise<SearchResult> {
   const order: string[] = [];
