@@ -1,11 +1,9 @@
-import type { AnyValue, KeyValue, TracesData } from '@tracegres/otlp';
+import type { TracesData } from '@tracegres/otlp';
 import type { Db } from '@tracegres/schema';
-import { TagScope } from '@tracegres/schema';
+import { type TagDigest, digestTags } from './tag-digest.ts';
 
 /** Values kept per attribute key; beyond it a key is "capped" (ids, URLs) and only its name is kept. */
 export const MAX_VALUES_PER_KEY = 1000;
-/** Longer values are not worth offering for autocomplete. */
-export const MAX_VALUE_CHARS = 256;
 /** Distinct keys tracked per tenant and scope; attribute names built from ids stop here. */
 const MAX_KEYS_PER_SCOPE = 10_000;
 /** An entry already written is written again (to move last_seen) at most this often. */
@@ -36,9 +34,9 @@ interface KeyEntry extends Entry {
 }
 
 /**
- * Attribute names and values for Tempo's tag APIs, recorded from stored spans. This runs on
- * every span, so it is a few map lookups per attribute with no string building: nested maps
- * (tenant -> scope -> key -> typed value) and dirty flags; `flush()` upserts only entries that
+ * Attribute names and values for Tempo's tag APIs, recorded from each request's digest
+ * (tag-digest.ts: the request's distinct names and values). Nested maps (tenant -> scope -> key
+ * -> typed value) and dirty flags; `flush()` upserts only entries that
  * are new or have not been written for REFRESH_NS (the server flushes every second, off the
  * acknowledgement path). Span start times give first/last seen, so `start`/`end` can filter.
  */
@@ -52,45 +50,25 @@ export class TagDictionary {
     return this.#dirtyKeys.length + this.#dirtyValues.length;
   }
 
-  /** Records the names and values of every attribute in `td` (call after it was stored). */
+  /** Records the names and values of every attribute in `td`. */
   observe(tenantId: number, td: TracesData): void {
+    this.observeDigest(tenantId, digestTags(td));
+  }
+
+  /** Records a request's digest (made here or on a decode worker thread). */
+  observeDigest(tenantId: number, d: TagDigest): void {
     let scopes = this.#tenants.get(tenantId);
     if (!scopes) this.#tenants.set(tenantId, (scopes = new Map()));
-    const scope = (n: number) => {
-      let m = scopes.get(n);
-      if (!m) scopes.set(n, (m = new Map()));
-      return m;
-    };
-    const spanKeys = scope(TagScope.span);
-    const eventKeys = scope(TagScope.event);
-    const linkKeys = scope(TagScope.link);
-    const intrinsic = scope(TagScope.intrinsic);
-    for (const rs of td.resourceSpans) {
-      let lo = -1n;
-      let hi = -1n;
-      for (const ss of rs.scopeSpans) {
-        for (const span of ss.spans) {
-          const t = span.startTimeUnixNano;
-          if (lo < 0n || t < lo) lo = t;
-          if (t > hi) hi = t;
-          for (const kv of span.attributes) this.#any(tenantId, TagScope.span, spanKeys, kv.key, kv.value, t);
-          this.#string(tenantId, TagScope.intrinsic, intrinsic, 'name', span.name, t);
-          for (const e of span.events) {
-            for (const kv of e.attributes) this.#any(tenantId, TagScope.event, eventKeys, kv.key, kv.value, t);
-            this.#string(tenantId, TagScope.intrinsic, intrinsic, 'event:name', e.name, t);
-          }
-          for (const l of span.links) for (const kv of l.attributes) this.#any(tenantId, TagScope.link, linkKeys, kv.key, kv.value, t);
-        }
-      }
-      if (hi < 0n) continue;
-      // Resource and scope attributes repeat on every span: record them once per envelope.
-      for (const t of lo === hi ? [lo] : [lo, hi]) {
-        this.#attrs(tenantId, TagScope.resource, scope(TagScope.resource), rs.resource.attributes, t);
-        for (const ss of rs.scopeSpans) {
-          this.#attrs(tenantId, TagScope.instrumentation, scope(TagScope.instrumentation), ss.scope.attributes, t);
-          this.#string(tenantId, TagScope.intrinsic, intrinsic, 'instrumentation:name', ss.scope.name, t);
-          this.#string(tenantId, TagScope.intrinsic, intrinsic, 'instrumentation:version', ss.scope.version, t);
-        }
+    let k: KeyEntry | undefined;
+    for (let i = 0; i < d.key.length; i++) {
+      const type = d.type[i];
+      if (type === null) {
+        let keys = scopes.get(d.scope[i]);
+        if (!keys) scopes.set(d.scope[i], (keys = new Map()));
+        // Key entries come before their values in a digest.
+        k = this.#keyEntry(tenantId, d.scope[i], keys, d.key[i], d.first[i], d.last[i]);
+      } else if (k && !k.capped) {
+        this.#value(k, d.value[i]!, type, d.first[i], d.last[i]);
       }
     }
   }
@@ -101,62 +79,31 @@ export class TagDictionary {
     return this.#flushing;
   }
 
-  #attrs(tenantId: number, scope: number, keys: Map<string, KeyEntry>, kvs: readonly KeyValue[], t: bigint): void {
-    for (const kv of kvs) this.#any(tenantId, scope, keys, kv.key, kv.value, t);
-  }
-
-  #keyEntry(tenantId: number, scope: number, keys: Map<string, KeyEntry>, key: string, t: bigint): KeyEntry | undefined {
+  #keyEntry(tenantId: number, scope: number, keys: Map<string, KeyEntry>, key: string, first: bigint, last: bigint): KeyEntry | undefined {
     let k = keys.get(key);
     if (!k) {
       if (!key || keys.size >= MAX_KEYS_PER_SCOPE) return undefined;
-      k = { tenantId, scope, key, first: t, last: t, wFirst: t, wLast: t, dirty: true, capped: false, values: new Map() };
+      k = { tenantId, scope, key, first, last, wFirst: first, wLast: last, dirty: true, capped: false, values: new Map() };
       keys.set(key, k);
       this.#dirtyKeys.push(k);
       return k;
     }
-    this.#touch(k, t, this.#dirtyKeys);
+    this.#touch(k, first, last, this.#dirtyKeys);
     return k;
   }
 
-  #touch<E extends Entry>(e: E, t: bigint, dirty: E[]): void {
-    if (t < e.first) e.first = t;
-    if (t > e.last) e.last = t;
+  #touch<E extends Entry>(e: E, first: bigint, last: bigint, dirty: E[]): void {
+    if (first < e.first) e.first = first;
+    if (last > e.last) e.last = last;
     if (!e.dirty && (e.first < e.wFirst - REFRESH_NS || e.last > e.wLast + REFRESH_NS)) {
       e.dirty = true;
       dirty.push(e);
     }
   }
 
-  #any(tenantId: number, scope: number, keys: Map<string, KeyEntry>, key: string, v: AnyValue, t: bigint): void {
-    const k = this.#keyEntry(tenantId, scope, keys, key, t);
-    if (!k || k.capped) return;
-    switch (v.type) {
-      case 'string':
-        if (v.value && v.value.length <= MAX_VALUE_CHARS && !v.value.includes('\u0000')) this.#value(k, v.value, 'string', t);
-        return;
-      case 'int':
-        return this.#value(k, v.value, 'int', t);
-      case 'double':
-        if (Number.isFinite(v.value)) this.#value(k, v.value, 'float', t);
-        return;
-      case 'bool':
-        return this.#value(k, v.value, 'bool', t);
-      case 'array':
-        for (const el of v.value) {
-          if (el.type === 'array' || el.type === 'kvlist') continue;
-          this.#any(tenantId, scope, keys, key, el, t);
-        }
-    }
-  }
-
-  #string(tenantId: number, scope: number, keys: Map<string, KeyEntry>, key: string, value: string, t: bigint): void {
-    const k = this.#keyEntry(tenantId, scope, keys, key, t);
-    if (k && !k.capped && value && value.length <= MAX_VALUE_CHARS && !value.includes('\u0000')) this.#value(k, value, 'string', t);
-  }
-
-  #value(k: KeyEntry, v: string | bigint | number | boolean, type: string, t: bigint): void {
+  #value(k: KeyEntry, v: string | bigint | number | boolean, type: string, first: bigint, last: bigint): void {
     const e = k.values.get(v);
-    if (e) return this.#touch(e, t, this.#dirtyValues);
+    if (e) return this.#touch(e, first, last, this.#dirtyValues);
     if (k.values.size >= MAX_VALUES_PER_KEY) {
       // Stop collecting: the key is marked capped and its values stay as they are.
       k.capped = true;
@@ -166,7 +113,7 @@ export class TagDictionary {
       }
       return;
     }
-    const entry: ValueEntry = { key: k, type, value: String(v), first: t, last: t, wFirst: t, wLast: t, dirty: true };
+    const entry: ValueEntry = { key: k, type, value: String(v), first, last, wFirst: first, wLast: last, dirty: true };
     k.values.set(v, entry);
     this.#dirtyValues.push(entry);
   }
