@@ -6,6 +6,7 @@ import { buildDeps } from '../../apps/api/src/boot.ts';
 import { parseConfig } from '../../apps/api/src/config.ts';
 import type { Deps } from '../../apps/api/src/deps.ts';
 import { createLogger } from '../../apps/api/src/log.ts';
+import { createDecodePool } from '../../apps/api/src/runtime/decode-pool.ts';
 import { nodeRuntime } from '../../apps/api/src/runtime/node.ts';
 import type { Listener } from '../../apps/api/src/runtime/types.ts';
 import { type Driver, type TestDatabase, openTestDatabase } from './databases.ts';
@@ -35,6 +36,8 @@ export async function startServerOn(
 ): Promise<TestServer> {
   const config = parseConfig({ HOST: '127.0.0.1', PORT: '0', OTLP_HTTP_PORT: '0', LOG_LEVEL: 'error', ...env });
   const deps = await buildDeps(config, database.db, { log: createLogger('error'), runtime: 'test', now: opts.now, inflate: nodeRuntime.inflate });
+  // As in production: on server Postgres, requests are decoded on a worker thread.
+  if (database.db.driver === 'postgres') deps.decoder = createDecodePool(1);
   const app = createApp(deps);
   const listener = await nodeRuntime.serve(app.fetch, 0, '127.0.0.1');
   return {
@@ -45,6 +48,7 @@ export async function startServerOn(
     url: `http://127.0.0.1:${listener.port}`,
     async close() {
       await listener.close();
+      await deps.decoder?.close();
       await database.drop();
     },
   };

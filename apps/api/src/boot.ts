@@ -1,6 +1,7 @@
 import { type Db, Partitions, createPostgresDb, migrate, partitionInterval } from '@tracegres/schema';
 import { createPgliteWorkerDb, loadMigrations, noDelaySocket } from '@tracegres/schema/node';
 import { runDemoStream } from '@tracegres/loadgen';
+import { createDecodePool } from './runtime/decode-pool.ts';
 import { createApp, createOtlpApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { BuildInfo, Deps } from './deps.ts';
@@ -29,6 +30,7 @@ export interface BuildOptions {
   runtime?: string;
   uiIndexHtml?: string;
   inflate?: Deps['inflate'];
+  decoder?: Deps['decoder'];
 }
 
 /** Migrates the database and wires every dependency the handlers need. */
@@ -75,6 +77,7 @@ export async function buildDeps(config: Config, db: Db, opts: BuildOptions = {})
     now,
     uiIndexHtml: opts.uiIndexHtml,
     inflate: opts.inflate,
+    decoder: opts.decoder,
   };
 }
 
@@ -98,7 +101,11 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
   const uiIndexHtml =
     (await rt.readText(new URL('../../web/dist/index.html', import.meta.url).pathname)) ??
     (await rt.readText(new URL('../../web/index.html', import.meta.url).pathname));
+  // Decoding off the main thread pays only on server Postgres (PGlite already has its own thread
+  // and keeps the decoded spans for its insert path).
   const deps = await buildDeps(config, db, { log, runtime: `${rt.name} ${rt.version}`, uiIndexHtml, inflate: rt.inflate });
+  const decoder = db.driver === 'postgres' && config.ingestDecodeWorkers > 0 ? createDecodePool(config.ingestDecodeWorkers) : undefined;
+  deps.decoder = decoder;
   const api = await rt.serve(createApp(deps).fetch, config.port, config.host);
   const otlp = config.otlpHttpPort ? await rt.serve(createOtlpApp(deps).fetch, config.otlpHttpPort, config.host) : undefined;
   const timer = setInterval(() => {
@@ -135,6 +142,7 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
       demo.abort();
       await Promise.all([api.close(), otlp?.close()]);
       await deps.tags.flush(db).catch((err) => log.warn('tag dictionary flush failed', { error: String(err) }));
+      await decoder?.close();
       await db.close();
     },
   };

@@ -11,6 +11,8 @@ test('defaults match Tempo and the README', () => {
   assert.equal(c.retentionSeconds, 168 * 3600);
   assert.equal(c.partitionIntervalSeconds, undefined);
   assert.equal(c.ingestMaxBodyBytes, 64 * 1024 * 1024);
+  assert.equal(c.ingestDecodeWorkers, 2);
+  assert.equal(c.demo, false);
 });
 
 test('values are parsed; empty strings count as unset; 0 disables the OTLP port', () => {
@@ -24,10 +26,16 @@ test('values are parsed; empty strings count as unset; 0 disables the OTLP port'
 
 test('every invalid variable is named in one error', () => {
   assert.throws(
-    () => parseConfig({ PORT: 'abc', OTLP_HTTP_PORT: '70000', RETENTION: 'forever', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }),
+    () =>
+      parseConfig({
+        PORT: 'abc', OTLP_HTTP_PORT: '70000', RETENTION: 'forever', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud',
+        INGEST_DECODE_WORKERS: 'many', DEMO: 'maybe',
+      }),
     (err: Error) => {
       assert.ok(err instanceof ConfigError);
-      for (const name of ['PORT', 'OTLP_HTTP_PORT', 'RETENTION', 'DATABASE_URL', 'LOG_LEVEL']) assert.match(err.message, new RegExp(`${name}:`));
+      for (const name of ['PORT', 'OTLP_HTTP_PORT', 'RETENTION', 'DATABASE_URL', 'LOG_LEVEL', 'INGEST_DECODE_WORKERS', 'DEMO']) {
+        assert.match(err.message, new RegExp(`${name}:`));
+      }
       assert.match(err.message, /expected a duration such as 168h/);
       return true;
     },

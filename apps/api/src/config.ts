@@ -77,6 +77,16 @@ const envSchema = z.object({
   PARTITION_INTERVAL: duration(undefined, 60),
   INGEST_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024),
   DB_POOL_SIZE: positiveInt(10),
+  INGEST_DECODE_WORKERS: z
+    .string()
+    .default('2')
+    .transform((s, ctx) => {
+      if (!/^\d{1,2}$/.test(s)) {
+        ctx.addIssue({ code: 'custom', message: `expected a number of threads 0-99, got ${JSON.stringify(s)}` });
+        return z.NEVER;
+      }
+      return Number(s);
+    }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   DEMO: z
     .string()
@@ -101,6 +111,8 @@ export interface Config {
   partitionIntervalSeconds: number | undefined;
   ingestMaxBodyBytes: number;
   dbPoolSize: number;
+  /** Worker threads that decode OTLP requests (server Postgres only); 0 decodes on the main thread. */
+  ingestDecodeWorkers: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Send generated demo traces to ourselves over OTLP/HTTP (5 traces/s). */
   demo: boolean;
@@ -128,6 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     partitionIntervalSeconds: e.PARTITION_INTERVAL,
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     dbPoolSize: e.DB_POOL_SIZE,
+    ingestDecodeWorkers: e.INGEST_DECODE_WORKERS,
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO,
   };

@@ -1,5 +1,6 @@
 import type { Db, Partitions } from '@tracegres/schema';
 import type { Config } from './config.ts';
+import type { Decoder } from './ingest/accept.ts';
 import type { TagDictionary } from './ingest/tag-dictionary.ts';
 import type { SpanWriter } from './ingest/writer.ts';
 import type { Logger } from './log.ts';
@@ -31,6 +32,8 @@ export interface Deps {
   buildInfo: BuildInfo;
   /** Wall clock in ms; tests substitute a controlled one. */
   now: () => number;
+  /** Decode worker threads; absent = decode on the main thread. */
+  decoder?: Decoder;
   /** The runtime's native decompression, when it has one. */
   inflate?: Inflate;
   /** The built web UI's index page, when present. */

@@ -3,3 +3,4 @@ export { createPgliteWorkerDb } from './node/pglite-worker.ts';
 export { createPgliteDb } from './client-pglite.ts';
 export { loadMigrations, defaultMigrationsDir } from './node/migrations-fs.ts';
 export { noDelaySocket } from './node/no-delay-socket.ts';
+export { startTsWorker } from './node/ts-worker.ts';

@@ -1,11 +1,16 @@
-import { type TracesData, decodeExportRequestJson, decodeExportRequestProto, validateTracesData } from '@tracegres/otlp';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { renderCopy } from '../storage/copy-spans.ts';
-import { type PreparedBatch, prepareBatch } from './prepare.ts';
+import { type DecodeJob, type DecodeOutcome, decodeRequest } from './decode.ts';
+import type { PreparedBatch } from './prepare.ts';
 
 /** Spans may start at most this far ahead of the server clock (client clock skew). */
 export const MAX_FUTURE_NS = 24n * 3600n * 1_000_000_000n;
+
+/** Runs decode jobs off the main thread (runtime/decode-pool.ts). */
+export interface Decoder {
+  decode(job: DecodeJob): Promise<DecodeOutcome>;
+  close(): Promise<void>;
+}
 
 export interface Accepted {
   batch: PreparedBatch;
@@ -14,47 +19,37 @@ export interface Accepted {
   messages: string[];
 }
 
-const utf8 = new TextDecoder();
-
 /**
  * Decodes, validates and prepares one OTLP request for the writer, and records its attribute
  * names and values (autocomplete hints, so they are taken before the commit). On server
- * Postgres the spans are rendered to COPY text here, and the decoded objects are dropped
- * when this function returns, not kept alive while the request waits for its transaction.
+ * Postgres the spans are rendered to COPY text right away, and with a decode worker all of
+ * that runs off the main thread, which stays free for HTTP and database round trips.
  */
-export function acceptSpans(deps: Deps, tenantId: number, body: Uint8Array, format: 'protobuf' | 'json'): Accepted {
+export async function acceptSpans(deps: Deps, tenantId: number, body: Uint8Array, format: 'protobuf' | 'json'): Promise<Accepted> {
   const m = deps.metrics;
-  const decoded = format === 'protobuf' ? decodeExportRequestProto(body) : decodeExportRequestJson(utf8.decode(body));
-  const checked = validateTracesData(decoded);
-  const total = countSpans(decoded);
-  m.spansReceived.inc({}, total);
-  if (checked.rejected > 0) m.spansRejected.inc({ reason: 'invalid' }, checked.rejected);
-  if (total > 0 && checked.rejected === total) {
-    throw new ApiError('badRequest', `every span was invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
-      fieldViolations: checked.errors.map((e) => ({ field: e.path, description: e.message })),
-    });
-  }
   const nowNs = BigInt(deps.now()) * 1_000_000n;
-  const { batch, rejected } = prepareBatch(tenantId, checked.valid, {
+  const job: DecodeJob = {
+    body,
+    format,
+    tenantId,
     minNs: nowNs - BigInt(deps.config.retentionSeconds) * 1_000_000_000n,
     maxNs: nowNs + MAX_FUTURE_NS,
     intervalNs: deps.partitions.intervalNs,
-  });
-  for (const r of rejected) m.spansRejected.inc({ reason: r.reason }, r.count);
-  deps.tags.observe(tenantId, checked.valid);
-  if (deps.db.driver === 'postgres' && batch.spanCount > 0) {
-    batch.copy = renderCopy(batch.spans, deps.partitions.intervalNs);
-    batch.spans = [];
-  }
-  return {
-    batch,
-    rejectedSpans: checked.rejected + rejected.reduce((n, r) => n + r.count, 0),
-    messages: [...checked.errors.map((e) => `${e.path}: ${e.message}`), ...rejected.map((r) => r.message)],
+    render: deps.db.driver === 'postgres',
   };
-}
-
-function countSpans(td: TracesData): number {
-  let n = 0;
-  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
-  return n;
+  const out = deps.decoder ? await deps.decoder.decode(job) : decodeRequest(job);
+  m.spansReceived.inc({}, out.received);
+  if (out.invalid > 0) m.spansRejected.inc({ reason: 'invalid' }, out.invalid);
+  if (out.received > 0 && out.invalid === out.received) {
+    throw new ApiError('badRequest', `every span was invalid: ${out.invalidErrors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
+      fieldViolations: out.invalidErrors.map((e) => ({ field: e.path, description: e.message })),
+    });
+  }
+  for (const r of out.rejected) m.spansRejected.inc({ reason: r.reason }, r.count);
+  deps.tags.observeDigest(tenantId, out.digest);
+  return {
+    batch: out.batch,
+    rejectedSpans: out.invalid + out.rejected.reduce((n, r) => n + r.count, 0),
+    messages: [...out.invalidErrors.map((e) => `${e.path}: ${e.message}`), ...out.rejected.map((r) => r.message)],
+  };
 }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from './ts-worker.ts';
 import type { Db, Queryable, Row } from '../db.ts';
 import { Mutex } from '../mutex.ts';
 import type { WorkerRequest, WorkerResponse } from './pglite-protocol.ts';
@@ -12,8 +12,7 @@ type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? O
  * heavy query or a big ingest batch runs. Works on Node, Bun and Deno (node:worker_threads).
  */
 export async function createPgliteWorkerDb(dataDir?: string): Promise<Db> {
-  const entry = new URL('./pglite-worker-entry.ts', import.meta.url).href;
-  const worker = new Worker(new URL('./pglite-worker-boot.mjs', import.meta.url), { workerData: { dataDir, entry } });
+  const worker = startTsWorker(new URL('./pglite-worker-entry.ts', import.meta.url), { dataDir });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let dead: Error | null = null;

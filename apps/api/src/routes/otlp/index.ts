@@ -36,7 +36,7 @@ export function otlpRoutes(deps: Deps): Hono {
       const t1 = performance.now();
       if (!ct) format = formatOf(null, body);
       const tenantId = await deps.tenants.resolve(tenant);
-      const { batch, rejectedSpans, messages } = acceptSpans(deps, tenantId, body, format);
+      const { batch, rejectedSpans, messages } = await acceptSpans(deps, tenantId, body, format);
       const t2 = performance.now();
       await deps.writer.submit(batch);
       const t3 = performance.now();

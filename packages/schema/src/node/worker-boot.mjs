@@ -1,4 +1,4 @@
-// Plain-JS bootstrap for the PGlite worker. Node 20 does not apply the parent's `--import tsx`
+// Plain-JS bootstrap for worker threads running TypeScript entries (PGlite, ingest decoding). Node 20 does not apply the parent's `--import tsx`
 // loader inside a worker, so on Node (only) it registers tsx before importing the TypeScript
 // entry; Bun and Deno load TypeScript natively.
 import { workerData } from 'node:worker_threads';
