@@ -26,6 +26,11 @@ test('DEMO=1 streams demo traces into the running server', async () => {
     );
     assert.ok(row.services >= 2, 'several services');
     assert.equal((await fetch(`${url}/api/traces/${row.id}`)).status, 200);
+    const found = (await (await fetch(`${url}/api/search?q=${encodeURIComponent('{ }')}&limit=5`)).json()) as {
+      traces: { traceID: string; rootServiceName: string }[];
+    };
+    assert.ok(found.traces.length > 0, 'demo traces are found by search');
+    assert.ok(found.traces.every((t) => t.rootServiceName && t.traceID), 'with their root service');
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
