@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createGenerator, encodeBody } from '@tracegres/loadgen';
 import type { AnyValue, KeyValue, Span, TracesData } from '@tracegres/otlp';
-import { parse, validate } from '@tracegres/traceql';
+import { compileSearch, parse, validate } from '@tracegres/traceql';
 import { type TestServer, startTestServer } from '../support/app.ts';
+import { type SpanWanted, runSearch } from '../../apps/api/src/storage/search.ts';
 import { drivers } from '../support/databases.ts';
 import { type EvalTrace, collectTraces, evaluateSearch } from '../support/evaluator.ts';
 
@@ -200,6 +201,31 @@ for (const driver of drivers) {
         if (handCount !== null) assert.equal(got.filter((t) => HAND_IDS.has(t.traceID)).length, handCount, `${q}: hand-made traces`);
       }
       if (process.env.SEARCH_TIMINGS) console.log(timings.join('\n'));
+    });
+
+    test('searching newest slice first gives the same traces as one pass over the window', async () => {
+      const [{ tenant_id: tenantId }] = await server.deps.db.query<{ tenant_id: number }>(`select tenant_id from tenants where name = 'single-tenant'`);
+      const window = { startNs: BigInt(baseS - 60) * 1_000_000_000n, endNs: BigInt(baseS + 1200) * 1_000_000_000n };
+      const want: SpanWanted = { attributes: [], status: false, kind: false, statusMessage: false, name: false };
+      for (const q of ['{ }', '{ status = error }', '{ kind = server } >> { }', '{ } | count() > 3']) {
+        const ast = parse(q);
+        const compile = (slice: { fromNs?: bigint; toNs: bigint; limit: number }) =>
+          compileSearch(ast, { tenantId, ...window, limit: slice.limit, traceStartFromNs: slice.fromNs, traceStartToNs: slice.toNs });
+        const all = await runSearch(server.deps.db, tenantId, compile, { ...window, limit: 1000, firstSliceNs: window.endNs - window.startNs + 1n }, want, 0, 30_000);
+        // A first slice holding exactly the two newest traces: later slices must fill the rest.
+        const third = all.traces[2] ? BigInt(all.traces[2].startTimeUnixNano) : window.startNs;
+        for (const limit of [1, 3, 7, 1000]) {
+          const whole = await runSearch(server.deps.db, tenantId, compile, { ...window, limit, firstSliceNs: window.endNs - window.startNs + 1n }, want, 0, 30_000);
+          // 1 s slices doubling; a slice boundary among the generated traces; one after the 2nd newest.
+          for (const firstSliceNs of [1_000_000_000n, window.endNs - (baseNs + 501_000_000_000n), window.endNs - third]) {
+            const sliced = await runSearch(server.deps.db, tenantId, compile, { ...window, limit, firstSliceNs }, want, 0, 30_000);
+            const label = `${q} limit ${limit} first slice ${firstSliceNs}`;
+            assert.deepEqual(sliced.traces.map((t) => t.traceID), whole.traces.map((t) => t.traceID), label);
+            assert.deepEqual(sliced.traces.map((t) => t.spanSet.matched), whole.traces.map((t) => t.spanSet.matched), label);
+          }
+          if (limit === 1000 && q === '{ }') assert.ok(whole.traces.length > 7, 'enough traces to need several slices');
+        }
+      }
     });
 
     test('response shape is Tempo\'s', async () => {

@@ -25,6 +25,12 @@ export interface SearchSqlOptions {
   /** Trace duration bounds (ns, inclusive). */
   minDurationNs?: bigint;
   maxDurationNs?: bigint;
+  /**
+   * Only traces whose first span starts in [traceStartFromNs, traceStartToNs] (either bound
+   * optional): lets the executor search the window newest slice first and stop at `limit`.
+   */
+  traceStartFromNs?: bigint;
+  traceStartToNs?: bigint;
 }
 
 /** A parameterised statement. */
@@ -193,6 +199,8 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
   const having: string[] = [];
   if (o.minDurationNs !== undefined) having.push(`max(end_ns) - min(start_ns) >= ${b.p.add(o.minDurationNs.toString(), 'int8')}`);
   if (o.maxDurationNs !== undefined) having.push(`max(end_ns) - min(start_ns) <= ${b.p.add(o.maxDurationNs.toString(), 'int8')}`);
+  if (o.traceStartFromNs !== undefined) having.push(`min(start_ns) >= ${b.p.add(o.traceStartFromNs.toString(), 'int8')}`);
+  if (o.traceStartToNs !== undefined) having.push(`min(start_ns) <= ${b.p.add(o.traceStartToNs.toString(), 'int8')}`);
   const final = pipeline(b, q.body, SP);
   const limit = b.p.add(o.limit, 'int4');
 

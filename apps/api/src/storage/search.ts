@@ -55,15 +55,56 @@ export function searchTraceId(uuid: string): string {
   return uuid.replace(/-/g, '').replace(/^0+/, '') || '0';
 }
 
+/** Compiles the search for traces starting in [from, to] (open where undefined), at most `limit`. */
+export type SliceCompiler = (slice: { fromNs?: bigint; toNs: bigint; limit: number }) => CompiledSql;
+
+export interface SearchWindow {
+  startNs: bigint;
+  endNs: bigint;
+  limit: number;
+  /** First slice's length; later slices double. Default: 1/16 of the window, at least a minute. */
+  firstSliceNs?: bigint;
+}
+
+const MINUTE_NS = 60_000_000_000n;
+
 /**
- * Runs a compiled search inside one transaction (on Postgres with a statement timeout), then
- * fetches the summary, service stats and matched spans of the returned traces.
+ * Runs a search inside one transaction (on Postgres with a statement timeout), newest slice of
+ * the window first: each slice looks only at traces that started in it, and the search stops
+ * once `limit` traces are found, so a common query over a busy window reads a small part of
+ * it. Slices are disjoint and searched newest first, so results stay newest-first overall; the
+ * last slice is open below, for traces that started before the window but overlap it.
  */
-export async function runSearch(db: Db, tenantId: number, sql: CompiledSql, want: SpanWanted, spss: number, timeoutMs: number): Promise<SearchResult> {
+export async function runSearch(
+  db: Db,
+  tenantId: number,
+  compile: SliceCompiler,
+  w: SearchWindow,
+  want: SpanWanted,
+  spss: number,
+  timeoutMs: number,
+): Promise<SearchResult> {
   return db.transaction(async (tx) => {
     if (db.driver === 'postgres') await tx.query(`set local statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-    const rows = await tx.query<SearchSqlRow>(sql.text, sql.params);
-    return assemble(tx, tenantId, rows, want, spss);
+    const rows: SearchSqlRow[] = [];
+    const found = new Set<string>();
+    let inspected = 0;
+    let slice = w.firstSliceNs ?? ((w.endNs - w.startNs) / 16n > MINUTE_NS ? (w.endNs - w.startNs) / 16n : MINUTE_NS);
+    for (let to = w.endNs; found.size < w.limit; ) {
+      const last = to - slice < w.startNs;
+      const fromNs = last ? undefined : to - slice + 1n;
+      const sql = compile({ fromNs, toNs: to, limit: w.limit - found.size });
+      const got = await tx.query<SearchSqlRow>(sql.text, sql.params);
+      for (const r of got) {
+        found.add(r.trace_id);
+        rows.push(r);
+      }
+      inspected += got.length ? Number(got[0].inspected) : 0;
+      if (last) break;
+      to = fromNs! - 1n;
+      slice *= 2n;
+    }
+    return assemble(tx, tenantId, rows, want, spss, inspected);
   });
 }
 
@@ -73,7 +114,14 @@ type SpanRow = Pick<
   'trace_id' | 'span_id' | 'start_ns' | 'duration_ns' | 'name' | 'kind' | 'status_code' | 'status_message' | 'attrs'
 > & { r_attrs: string | null };
 
-async function assemble(tx: Queryable, tenantId: number, rows: SearchSqlRow[], want: SpanWanted, spss: number): Promise<SearchResult> {
+async function assemble(
+  tx: Queryable,
+  tenantId: number,
+  rows: SearchSqlRow[],
+  want: SpanWanted,
+  spss: number,
+  inspectedTraces: number,
+): Promise<SearchResult> {
   const order: string[] = [];
   const matched = new Map<string, string[]>();
   for (const r of rows) {
@@ -85,7 +133,6 @@ async function assemble(tx: Queryable, tenantId: number, rows: SearchSqlRow[], w
     }
     m.push(r.span_id);
   }
-  const inspectedTraces = rows.length ? Number(rows[0].inspected) : 0;
   if (order.length === 0) return { traces: [], metrics: { inspectedTraces, inspectedBytes: '0' } };
 
   const summaries = await tx.query<{ trace_id: string; start_ns: string; end_ns: string; root_service: string | null; root_name: string | null }>(

@@ -159,22 +159,26 @@ export function searchRoutes(deps: Deps): Hono {
     const text = q !== undefined && q !== '' ? q : tags !== undefined && tags !== '' ? tagsToTraceQL(tags) : '{}';
     const query = parseQueryText(text);
     const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
-    let sql;
-    try {
-      sql = compileSearch(query, {
+    const window = { startNs: startS * NS, endNs: endS * NS + NS - 1n, limit };
+    const compile = (slice: { fromNs?: bigint; toNs: bigint; limit: number }) =>
+      compileSearch(query, {
         tenantId: tenantId ?? -1,
-        startNs: startS * NS,
-        endNs: endS * NS + NS - 1n,
-        limit,
+        startNs: window.startNs,
+        endNs: window.endNs,
+        limit: slice.limit,
         minDurationNs: minD,
         maxDurationNs: maxD,
+        traceStartFromNs: slice.fromNs,
+        traceStartToNs: slice.toNs,
       });
+    try {
+      compile({ toNs: window.endNs, limit }); // reject unsupported constructs before touching the database
     } catch (e) {
       if (e instanceof TraceQLUnsupportedError) throw new ApiError('badRequest', e.message);
       throw e;
     }
     if (tenantId === undefined) return c.json({ traces: [], metrics: { inspectedTraces: 0, inspectedBytes: '0' } });
-    const result = await runSearch(deps.db, tenantId, sql, wantedOf(query), spss, STATEMENT_TIMEOUT_MS);
+    const result = await runSearch(deps.db, tenantId, compile, window, wantedOf(query), spss, STATEMENT_TIMEOUT_MS);
     return c.json(result);
   });
   return app;
