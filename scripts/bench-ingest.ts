@@ -6,79 +6,18 @@
 //
 // Without --url it creates a fresh database on DATABASE_URL's server (default local Postgres),
 // starts `node apps/api/src/main.node.ts` on it, and drops the database afterwards.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import postgres from 'postgres';
 import { createGenerator, encodeBody, encodeRequest, sendEncoded, type EncodedRequest } from '@tracegres/loadgen';
 import { decodeExportRequestProto, type TracesData } from '@tracegres/otlp';
 import { emptyColumns, pushSpan, resourceRowOf, scopeRowOf, type SpanColumns } from '@tracegres/schema';
+import { createBenchDatabase, num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
 
 const args = parseArgs(process.argv.slice(2));
+const num = (name: string, def: number) => numArg(args, name, def);
 const BATCHES = num('batches', 40);
 const SPANS = num('spans', 8192);
 const SENDERS = num('senders', 10);
 const COPY_STREAMS = num('copy-streams', 4);
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const root = new URL('..', import.meta.url).pathname;
-
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}`);
-    out[argv[i].slice(2)] = argv[i + 1];
-    i++;
-  }
-  return out;
-}
-function num(name: string, def: number): number {
-  const v = args[name] === undefined ? def : Number(args[name]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name}: expected a positive integer, got ${args[name]}`);
-  return v;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function startServer(databaseUrl: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'apps/api/src/main.node.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), OTLP_HTTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/ready`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-function peakRssMiB(pid: number): number | undefined {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // COPY text format: backslash, tab, newline and carriage return escaped; NULL is \N.
 function copyField(v: string | number | null): string {
@@ -119,18 +58,9 @@ async function main(): Promise<void> {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let dropDb: (() => Promise<void>) | undefined;
   if (!args.url) {
-    const name = `tracegres_bench_${Date.now().toString(36)}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-    dropDb = async () => {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists "${name}" with (force)`);
-      await a.end();
-    };
+    const created = await createBenchDatabase('tracegres_bench');
+    dbUrl = created.url;
+    dropDb = created.drop;
     server = await startServer(dbUrl);
   }
   if (!dbUrl) throw new Error('--database-url is required with --url (the COPY baseline writes there)');

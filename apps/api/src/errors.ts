@@ -11,6 +11,7 @@ export const ErrorCode = {
   tooManyRequests: 429,
   unavailable: 503,
   notImplemented: 501,
+  timeout: 504,
 } as const;
 export type ErrorCode = keyof typeof ErrorCode;
 

@@ -52,9 +52,12 @@ describe('compileSearch: golden SQL', () => {
     assert.deepEqual(params.slice(3, 5), [2, '1000000000']);
   });
 
-  it('scalar filter groups the input spanset per trace', () => {
+  it('scalar filter groups the input spanset per trace (window aggregates, one pass)', () => {
     const { text } = compile('{ kind = server } | count() > 2');
-    assert.match(body(text), /c2 as \(select trace_id, span_id, parent_span_id from c1 where trace_id in \(select s\.trace_id from c1 i join sp s on s\.trace_id = i\.trace_id and s\.span_id = i\.span_id group by s\.trace_id having coalesce\(count\(\*\)::numeric > \$5::numeric, false\)\)\)/);
+    assert.match(
+      body(text),
+      /c2 as \(select trace_id, span_id, parent_span_id from \(select i\.trace_id, i\.span_id, i\.parent_span_id, coalesce\(\(count\(\*\) over \(partition by i\.trace_id\)\)::numeric > \$5::numeric, false\) as keep from c1 i join sp s on s\.trace_id = i\.trace_id and s\.span_id = i\.span_id\) x where keep\)/,
+    );
   });
 
   it('regexes are anchored and passed as parameters', () => {

@@ -130,15 +130,16 @@ function spanset(b: Builder, e: SpansetExpr, input: string): string {
   }
 }
 
-function scalar(b: Builder, e: ScalarExpr): string {
+/** A scalar expression; aggregates are window functions over each trace's spans (`over`). */
+function scalar(b: Builder, e: ScalarExpr, over: string): string {
   switch (e.kind) {
     case 'static':
       return b.p.add(e.type === 'float' ? String(e.value) : e.value.toString(), 'numeric');
     case 'aggregate':
-      return aggregate(b, e);
+      return aggregate(b, e, over);
     case 'scalarBinary': {
-      const l = scalar(b, e.lhs);
-      const r = scalar(b, e.rhs);
+      const l = scalar(b, e.lhs, over);
+      const r = scalar(b, e.rhs, over);
       if (e.op === '/') return `(${l} / nullif(${r}, 0))`;
       if (e.op === '%') return `mod(${l}, nullif(${r}, 0))`;
       if (e.op === '^') return `power(${l}, ${r})`;
@@ -149,10 +150,10 @@ function scalar(b: Builder, e: ScalarExpr): string {
   }
 }
 
-function aggregate(b: Builder, e: Aggregate): string {
-  if (e.fn === 'count') return 'count(*)::numeric';
+function aggregate(b: Builder, e: Aggregate, over: string): string {
+  if (e.fn === 'count') return `(count(*) ${over})::numeric`;
   if (!e.expr) throw new TraceQLUnsupportedError(`${e.fn}() without an argument`, e.pos);
-  return `${e.fn}(${numericExpr(e.expr, b.p)})`;
+  return `${e.fn}(${numericExpr(e.expr, b.p)}) ${over}`;
 }
 
 const CMP: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
@@ -164,9 +165,15 @@ function stage(b: Builder, st: PipelineStage, input: string): string {
     case 'pipeline':
       return spanset(b, st, input);
     case 'scalarFilter': {
-      const cond = `coalesce(${scalar(b, st.lhs)} ${CMP[st.op]} ${scalar(b, st.rhs)}, false)`;
-      const per = `select s.trace_id from ${input} i join ${SP} s on s.trace_id = i.trace_id and s.span_id = i.span_id group by s.trace_id having ${cond}`;
-      return b.cte(`select trace_id, span_id, parent_span_id from ${input} where trace_id in (${per})`);
+      // Window aggregates over each trace's spans of the input, in one pass: a join back from
+      // per-trace results (`trace_id in (...)`) became a nested loop over CTE scans, whose row
+      // counts the planner cannot estimate, and took minutes at 100k spans.
+      const over = 'over (partition by i.trace_id)';
+      const cond = `coalesce(${scalar(b, st.lhs, over)} ${CMP[st.op]} ${scalar(b, st.rhs, over)}, false)`;
+      return b.cte(
+        `select trace_id, span_id, parent_span_id from (select i.trace_id, i.span_id, i.parent_span_id, ${cond} as keep ` +
+          `from ${input} i join ${SP} s on s.trace_id = i.trace_id and s.span_id = i.span_id) x where keep`,
+      );
     }
     case 'groupBy':
       throw new TraceQLUnsupportedError('by()', st.pos);

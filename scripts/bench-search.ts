@@ -1,0 +1,108 @@
+// `npm run bench:search`: loads generated traces (default 1,000,000 spans over the last hour)
+// into a fresh database through OTLP, then times a fixed set of searches and a tag-values call
+// through the HTTP API and prints p50/p99 per query.
+//
+//   npm run bench:search -- [--spans 1000000] [--runs 15] [--senders 8]
+import postgres from 'postgres';
+import { createGenerator, encodeRequest, sendEncoded } from '@tracegres/loadgen';
+import { createBenchDatabase, num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const num = (name: string, def: number) => numArg(args, name, def);
+const SPANS = num('spans', 1_000_000);
+const RUNS = num('runs', 15);
+const SENDERS = num('senders', 8);
+
+/** The issue's query set: service, attribute, duration range, regex, structural, count, tag values. */
+const QUERIES: [string, string][] = [
+  ['service equality', '{ resource.service.name = "checkout" }'],
+  ['attribute equality', '{ span.http.request.method = "POST" }'],
+  ['duration range', '{ duration > 100ms && duration < 500ms }'],
+  ['regex on name', '{ name =~ "GET /api/.*" }'],
+  ['structural >>', '{ resource.service.name = "api-gateway" } >> { status = error }'],
+  ['count() > N', '{ } | count() > 20'],
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  await fn(); // warm-up, not counted
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
+}
+
+async function main(): Promise<void> {
+  const db = await createBenchDatabase('tracegres_bench_search');
+  const server = await startServer(db.url);
+  try {
+    const nowMs = Date.now();
+    // ~20 spans per trace on average: spread the traces over the 55 minutes before now.
+    const gen = createGenerator({ seed: 42, startTimeNs: BigInt(nowMs - 55 * 60_000) * 1_000_000n, tracesPerSecond: SPANS / 20 / 3300 });
+    console.log(`loading ${SPANS} spans over the last hour (${SENDERS} senders)...`);
+    let sent = 0;
+    const t0 = performance.now();
+    const nextBody = async () => {
+      if (sent >= SPANS) return null;
+      const td = gen.batch({ spans: Math.min(8192, SPANS - sent), splitTraces: true });
+      let n = 0;
+      for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+      sent += n;
+      return encodeRequest(td, { format: 'protobuf', gzip: true });
+    };
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        for (let body = await nextBody(); body; body = await nextBody()) {
+          const r = await sendEncoded(body, { url: server.url, timeoutMs: 120_000 });
+          if (r.status !== 200) throw new Error(`ingest failed: HTTP ${r.status} ${r.error ?? ''}`);
+        }
+      }),
+    );
+    console.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // Autovacuum would analyze the new partitions eventually; do it now so plans are realistic.
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    await sql`vacuum analyze`;
+    const [{ spans, traces }] = await sql`select (select count(*) from spans)::int as spans, (select count(*) from traces)::int as traces`;
+    await sql.end();
+    console.log(`  ${spans} spans in ${traces} trace rows; analyzed\n`);
+
+    const start = Math.floor(nowMs / 1000) - 3600;
+    const end = Math.floor(nowMs / 1000) + 60;
+    const results: Record<string, { p50: number; p99: number; traces: number }> = {};
+    for (const [label, q] of QUERIES) {
+      const url = `${server.url}/api/search?q=${encodeURIComponent(q)}&start=${start}&end=${end}&limit=20`;
+      let found = 0;
+      const t = await timeIt(RUNS, async () => {
+        const res = await fetch(url);
+        if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${await res.text()}`);
+        found = ((await res.json()) as { traces: unknown[] }).traces.length;
+      });
+      results[label] = { ...t, traces: found };
+    }
+    const tagUrl = `${server.url}/api/v2/search/tag/resource.service.name/values`;
+    let values = 0;
+    const tags = await timeIt(RUNS, async () => {
+      values = ((await (await fetch(tagUrl)).json()) as { tagValues: unknown[] }).tagValues.length;
+    });
+    results['tag values'] = { ...tags, traces: values };
+
+    console.log('query                 p50 ms   p99 ms   results');
+    for (const [label, r] of Object.entries(results)) {
+      console.log(`${label.padEnd(20)} ${r.p50.toFixed(0).padStart(7)} ${r.p99.toFixed(0).padStart(8)} ${String(r.traces).padStart(9)}`);
+    }
+    console.log(`server peak RSS: ${peakRssMiB(server.pid) ?? '?'} MiB`);
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { p50: Math.round(r.p50), p99: Math.round(r.p99) }]))));
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
+
+await main();
