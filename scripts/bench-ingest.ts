@@ -10,7 +10,8 @@ import postgres from 'postgres';
 import { createGenerator, encodeBody, encodeRequest, sendEncoded, type EncodedRequest } from '@tracegres/loadgen';
 import { decodeExportRequestProto, type TracesData } from '@tracegres/otlp';
 import { emptyColumns, pushSpan, resourceRowOf, scopeRowOf, type SpanColumns } from '@tracegres/schema';
-import { createBenchDatabase, num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
+import { createServerDatabase } from '../tests/support/databases.ts';
+import { num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (name: string, def: number) => numArg(args, name, def);
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let dropDb: (() => Promise<void>) | undefined;
   if (!args.url) {
-    const created = await createBenchDatabase('tracegres_bench');
+    const created = await createServerDatabase('tracegres_bench');
     dbUrl = created.url;
     dropDb = created.drop;
     server = await startServer(dbUrl);

@@ -5,7 +5,8 @@
 //   npm run bench:search -- [--spans 1000000] [--runs 15] [--senders 8]
 import postgres from 'postgres';
 import { createGenerator, encodeRequest, sendEncoded } from '@tracegres/loadgen';
-import { createBenchDatabase, num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
+import { createServerDatabase } from '../tests/support/databases.ts';
+import { num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (name: string, def: number) => numArg(args, name, def);
@@ -40,7 +41,7 @@ async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<{ p50: 
 }
 
 async function main(): Promise<void> {
-  const db = await createBenchDatabase('tracegres_bench_search');
+  const db = await createServerDatabase('tracegres_bench');
   const server = await startServer(db.url);
   try {
     const nowMs = Date.now();

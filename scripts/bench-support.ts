@@ -1,10 +1,9 @@
-// Shared by the benchmark scripts: arguments, a fresh database, a Tracegres server process.
+// Shared by the benchmark scripts: arguments and a Tracegres server process. Fresh databases come
+// from tests/support/databases.ts (createServerDatabase), as for the tests.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import postgres from 'postgres';
 
-export const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const root = new URL('..', import.meta.url).pathname;
 
 /** `--name value` pairs. */
@@ -31,24 +30,6 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(p));
     });
   });
-}
-
-/** A fresh database on the local server; `drop()` removes it. */
-export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists "${name}" with (force)`);
-      await a.end();
-    },
-  };
 }
 
 /** Starts `node apps/api/src/main.node.ts` on the database and waits for /ready. */

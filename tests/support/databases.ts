@@ -61,7 +61,7 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
 export async function dropStaleTestDatabases(olderThanMs = 2 * 3600_000): Promise<string[]> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
-    const rows = await admin<{ datname: string }[]>`select datname from pg_database where datname ~ '^(tg_test|tg_exp|tracegres_bench)_'`;
+    const rows = await admin<{ datname: string }[]>`select datname from pg_database where datname ~ '^(tg_test|tg_runtime|tg_exp|tracegres_bench)_'`;
     const dropped: string[] = [];
     for (const { datname } of rows) {
       const born = parseInt(datname.split('_')[2], 36);
