@@ -84,7 +84,10 @@ export async function runDemoStream(o: DemoStreamOptions): Promise<{ total: Demo
     const left = durationMs - (performance.now() - t0);
     await sleep(Math.min(Math.max(pause, flushMs - (performance.now() - lastTick)), left), stopper.signal);
     pause = 0;
-    const tick = performance.now();
+    // Ticks never pass the stop time; the tick after a slow flush still sends what arrived up to
+    // it (as an SDK flushes on shutdown), so a run sends rate x duration traces however slow the
+    // server or the machine.
+    const tick = Math.min(performance.now(), t0 + durationMs);
     due += (rate * (tick - lastTick)) / 1000;
     const intervalNs = (tick - lastTick) * 1e6;
     lastTick = tick;
@@ -108,7 +111,7 @@ export async function runDemoStream(o: DemoStreamOptions): Promise<{ total: Demo
       window = { traces: 0, spans: 0, errorTraces: 0, requests: 0, status: {} };
       lastProgress = now;
     }
-    if (now - t0 >= durationMs) break;
+    if (lastTick >= t0 + durationMs) break;
   }
   return { total, okRequests };
 }
