@@ -4,9 +4,8 @@
 //
 //   npm run bench:search -- [--spans 1000000] [--runs 15] [--senders 8]
 import postgres from 'postgres';
-import { createGenerator, encodeRequest, sendEncoded } from '@tracegres/loadgen';
 import { createServerDatabase } from '../tests/support/databases.ts';
-import { num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
+import { loadGenerated, num as numArg, parseArgs, peakRssMiB, startServer } from './bench-support.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (name: string, def: number) => numArg(args, name, def);
@@ -42,31 +41,12 @@ async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<{ p50: 
 
 async function main(): Promise<void> {
   const db = await createServerDatabase('tracegres_bench');
-  const server = await startServer(db.url);
+  const server = await startServer(db.url, { COMPACTION_INTERVAL: '0' });
   try {
     const nowMs = Date.now();
-    // ~20 spans per trace on average: spread the traces over the 55 minutes before now.
-    const gen = createGenerator({ seed: 42, startTimeNs: BigInt(nowMs - 55 * 60_000) * 1_000_000n, tracesPerSecond: SPANS / 20 / 3300 });
     console.log(`loading ${SPANS} spans over the last hour (${SENDERS} senders)...`);
-    let sent = 0;
-    const t0 = performance.now();
-    const nextBody = async () => {
-      if (sent >= SPANS) return null;
-      const td = gen.batch({ spans: Math.min(8192, SPANS - sent), splitTraces: true });
-      let n = 0;
-      for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
-      sent += n;
-      return encodeRequest(td, { format: 'protobuf', gzip: true });
-    };
-    await Promise.all(
-      Array.from({ length: SENDERS }, async () => {
-        for (let body = await nextBody(); body; body = await nextBody()) {
-          const r = await sendEncoded(body, { url: server.url, timeoutMs: 120_000 });
-          if (r.status !== 200) throw new Error(`ingest failed: HTTP ${r.status} ${r.error ?? ''}`);
-        }
-      }),
-    );
-    console.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const loaded = await loadGenerated(server.url, { spans: SPANS, senders: SENDERS, fromMs: nowMs - 55 * 60_000, toMs: nowMs });
+    console.log(`  loaded in ${(loaded.ms / 1000).toFixed(1)} s`);
     // Autovacuum would analyze the new partitions eventually; do it now so plans are realistic.
     const sql = postgres(db.url, { max: 1, onnotice: () => {} });
     await sql`vacuum analyze`;

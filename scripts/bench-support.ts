@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createGenerator, encodeRequest, sendEncoded } from '@tracegres/loadgen';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -33,11 +34,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `node apps/api/src/main.node.ts` on the database and waits for /ready. */
-export async function startServer(databaseUrl: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'apps/api/src/main.node.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), OTLP_HTTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), OTLP_HTTP_PORT: '0', OTLP_GRPC_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -52,6 +53,7 @@ export async function startServer(databaseUrl: string): Promise<{ url: string; p
     pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
@@ -67,3 +69,34 @@ export function peakRssMiB(pid: number): number | undefined {
   }
 }
 
+
+/**
+ * Sends `spans` generated spans (about 20 per trace, seeded, so every run loads the same data)
+ * spread over [fromMs, toMs) to a running server through OTLP/HTTP protobuf with gzip.
+ */
+export async function loadGenerated(
+  url: string,
+  opts: { spans: number; senders: number; fromMs: number; toMs: number; seed?: number },
+): Promise<{ ms: number }> {
+  const seconds = Math.max(1, (opts.toMs - opts.fromMs) / 1000);
+  const gen = createGenerator({ seed: opts.seed ?? 42, startTimeNs: BigInt(opts.fromMs) * 1_000_000n, tracesPerSecond: opts.spans / 20 / seconds });
+  let sent = 0;
+  const t0 = performance.now();
+  const nextBody = () => {
+    if (sent >= opts.spans) return null;
+    const td = gen.batch({ spans: Math.min(8192, opts.spans - sent), splitTraces: true });
+    let n = 0;
+    for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+    sent += n;
+    return encodeRequest(td, { format: 'protobuf', gzip: true });
+  };
+  await Promise.all(
+    Array.from({ length: opts.senders }, async () => {
+      for (let body = nextBody(); body; body = nextBody()) {
+        const r = await sendEncoded(await body, { url, timeoutMs: 120_000 });
+        if (r.status !== 200) throw new Error(`ingest failed: HTTP ${r.status} ${r.error ?? ''}`);
+      }
+    }),
+  );
+  return { ms: performance.now() - t0 };
+}

@@ -2,9 +2,12 @@ import { type Db, Partitions, createPostgresDb, migrate, partitionInterval } fro
 import { createPgliteWorkerDb, loadMigrations, noDelaySocket } from '@tracegres/schema/node';
 import { runDemoStream } from '@tracegres/loadgen';
 import { createDecodePool } from './runtime/decode-pool.ts';
+import { defaultCompactionSettings } from './compaction/context.ts';
+import { startCompactionScheduler } from './compaction/scheduler.ts';
 import { createApp, createOtlpApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { BuildInfo, Deps } from './deps.ts';
+import { grpcExportHandler } from './ingest/grpc-export.ts';
 import { TagDictionary } from './ingest/tag-dictionary.ts';
 import { SpanWriter } from './ingest/writer.ts';
 import { type Logger, createLogger } from './log.ts';
@@ -89,7 +92,7 @@ export async function ensureAhead(db: Db, partitions: Partitions, now: () => num
 
 export interface RunningServer {
   deps: Deps;
-  listeners: { api: Listener; otlp?: Listener };
+  listeners: { api: Listener; otlp?: Listener; grpc?: Listener };
   close(): Promise<void>;
 }
 
@@ -108,9 +111,21 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
   deps.decoder = decoder;
   const api = await rt.serve(createApp(deps).fetch, config.port, config.host);
   const otlp = config.otlpHttpPort ? await rt.serve(createOtlpApp(deps).fetch, config.otlpHttpPort, config.host) : undefined;
+  const grpc =
+    config.otlpGrpcPort && rt.serveGrpc
+      ? await rt.serveGrpc(grpcExportHandler(deps), config.otlpGrpcPort, config.host, config.ingestMaxBodyBytes)
+      : undefined;
   const timer = setInterval(() => {
     ensureAhead(db, deps.partitions, deps.now).catch((err) => log.warn('partition upkeep failed', { error: String(err) }));
   }, 60_000);
+  const compaction =
+    config.compactionIntervalSeconds > 0
+      ? startCompactionScheduler(
+          { db, partitions: deps.partitions, now: deps.now, settings: defaultCompactionSettings(config.retentionSeconds, config.compactionQuietSeconds) },
+          config.compactionIntervalSeconds,
+          log,
+        )
+      : undefined;
   const tagTimer = setInterval(() => {
     deps.tags.flush(db).catch((err) => log.warn('tag dictionary flush failed', { error: String(err) }));
   }, 1000);
@@ -130,17 +145,19 @@ export async function startServer(config: Config, rt: RuntimeAdapter): Promise<R
     runtime: rt.name,
     port: api.port,
     otlpHttpPort: otlp?.port ?? 0,
+    otlpGrpcPort: grpc?.port ?? 0,
     database: config.databaseUrl ? 'postgres' : `pglite (${config.dataDir})`,
     demo: config.demo,
   });
   return {
     deps,
-    listeners: { api, otlp },
+    listeners: { api, otlp, grpc },
     async close() {
       clearInterval(timer);
       clearInterval(tagTimer);
       demo.abort();
-      await Promise.all([api.close(), otlp?.close()]);
+      await Promise.all([api.close(), otlp?.close(), grpc?.close()]);
+      await compaction?.stop();
       await deps.tags.flush(db).catch((err) => log.warn('tag dictionary flush failed', { error: String(err) }));
       await decoder?.close();
       await db.close();

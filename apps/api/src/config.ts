@@ -60,6 +60,7 @@ const positiveInt = (def: number) =>
 const envSchema = z.object({
   PORT: port(3200),
   OTLP_HTTP_PORT: port(4318),
+  OTLP_GRPC_PORT: port(4317),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
     .string()
@@ -87,6 +88,19 @@ const envSchema = z.object({
       }
       return Number(s);
     }),
+  COMPACTION_INTERVAL: z
+    .string()
+    .default('30s')
+    .transform((s, ctx) => {
+      if (s === '0') return 0;
+      try {
+        return parseDurationSeconds(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${(err as Error).message}, or 0 to disable the in-process job` });
+        return z.NEVER;
+      }
+    }),
+  COMPACTION_QUIET: duration('30s', 0),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   DEMO: z
     .string()
@@ -103,6 +117,8 @@ const envSchema = z.object({
 export interface Config {
   port: number;
   otlpHttpPort: number;
+  /** OTLP/gRPC listener port; 0 disables it. */
+  otlpGrpcPort: number;
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -114,6 +130,10 @@ export interface Config {
   /** Worker threads that decode OTLP requests (server Postgres only); 0 decodes on the main thread. */
   ingestDecodeWorkers: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Seconds between in-process compaction passes; 0 = never (run `npm run compact` instead). */
+  compactionIntervalSeconds: number;
+  /** Seconds a trace must have received no spans before compaction numbers it. */
+  compactionQuietSeconds: number;
   /** Send generated demo traces to ourselves over OTLP/HTTP (5 traces/s). */
   demo: boolean;
 }
@@ -133,10 +153,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     port: e.PORT,
     otlpHttpPort: e.OTLP_HTTP_PORT,
+    otlpGrpcPort: e.OTLP_GRPC_PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     retentionSeconds: e.RETENTION as number,
+    compactionIntervalSeconds: e.COMPACTION_INTERVAL,
+    compactionQuietSeconds: e.COMPACTION_QUIET as number,
     partitionIntervalSeconds: e.PARTITION_INTERVAL,
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     dbPoolSize: e.DB_POOL_SIZE,

@@ -50,7 +50,7 @@ export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
     ...(opts.socket ? { socket: opts.socket as never } : {}),
     transform: { undefined: null },
   });
-  const run = <T>(q: postgres.Sql | postgres.TransactionSql, text: string, params?: readonly unknown[]) =>
+  const run = <T>(q: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, text: string, params?: readonly unknown[]) =>
     q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>;
   return {
     driver: 'postgres',
@@ -66,6 +66,14 @@ export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
         };
         return fn(q);
       })) as Awaited<ReturnType<typeof fn>>;
+    },
+    async session(fn) {
+      const conn = await sql.reserve();
+      try {
+        return await fn({ query: (text, params) => run(conn, text, params), exec: async (script) => void (await conn.unsafe(script).simple()) });
+      } finally {
+        conn.release();
+      }
     },
     async ping() {
       try {

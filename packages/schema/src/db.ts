@@ -22,6 +22,11 @@ export interface Db extends Queryable {
   exec(script: string): Promise<void>;
   /** Runs `fn` inside one transaction; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one dedicated connection, for session state such as advisory locks. Absent on
+   * PGlite, which is a single connection owned by one process anyway.
+   */
+  session?<T>(fn: (conn: Queryable & { exec(script: string): Promise<void> }) => Promise<T>): Promise<T>;
   /** Cheap liveness check used by /ready and by ingest backpressure. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

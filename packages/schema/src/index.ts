@@ -9,3 +9,4 @@ export * from './codec/attr-json.ts';
 export * from './codec/span-rows.ts';
 export * as tables from './tables/index.ts';
 export * from './codec/tag-scopes.ts';
+export { SPAN_METRICS_BUCKETS_S, SERVICE_GRAPH_BUCKETS_S } from './tables/rollups.ts';

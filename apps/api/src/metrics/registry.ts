@@ -34,7 +34,7 @@ function key(labels: Labels): string {
     .join('\u0000');
 }
 
-function fmtLabels(labels: Labels, extra?: [string, string]): string {
+export function fmtLabels(labels: Labels, extra?: [string, string]): string {
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
   if (extra) parts.push(`${extra[0]}="${extra[1]}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
@@ -44,7 +44,7 @@ function escapeLabel(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
-function fmtNum(n: number): string {
+export function fmtNum(n: number): string {
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
   return Number.isNaN(n) ? 'NaN' : String(n);

@@ -43,6 +43,7 @@ export const MERGE_TRACE = `
     root_service = coalesce(t.root_service, excluded.root_service),
     root_name = coalesce(t.root_name, excluded.root_name),
     root_span_id = coalesce(t.root_span_id, excluded.root_span_id),
+    compacted = false,
     updated_at = now()`;
 
 // Every array travels as text[] (or int[]) and is cast in SQL, so postgres.js and PGlite

@@ -1,4 +1,5 @@
-import { bigint, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid, jsonb } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid, jsonb } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { bytea } from './types.ts';
 
 /**
@@ -64,10 +65,15 @@ export const traces = pgTable(
     rootSpanId: bytea('root_span_id'),
     /** Filled by compaction: services with span and error counts. */
     serviceStats: jsonb('service_stats'),
+    /** Set by compaction once nested-set numbers are in; ingest clears it when spans arrive late. */
+    compacted: boolean('compacted').notNull().default(false),
+    /** Depth of the deepest span (root = 0), filled by compaction. */
+    maxDepth: smallint('max_depth'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.traceId, t.tenantId, t.bucketNs] }),
     index('traces_tenant_start').on(t.tenantId, t.startNs),
+    index('traces_pending').on(t.updatedAt).where(sql`not ${t.compacted}`),
   ],
 );

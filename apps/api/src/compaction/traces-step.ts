@@ -1,0 +1,130 @@
+import type { Queryable } from '@tracegres/schema';
+import type { CompactionContext } from './context.ts';
+import { nestedSets } from './nested-set.ts';
+
+/**
+ * Step 2 of the job: for traces that have gone quiet and are not numbered yet, compute nested-set
+ * numbers and depth for every span, the per-service span/error counts and the deepest level, and
+ * mark the trace's summary rows compacted. Ingest clears `compacted` when a late span lands in a
+ * summary row, and a late span in a new partition adds an uncompacted row, so such a trace comes
+ * back here and is numbered again with the new span.
+ *
+ * Each batch is one transaction that first locks the traces' summary rows: an ingest transaction
+ * that adds a span to one of them waits for us and then clears the flag, so a span can never be
+ * missed by a numbering that claims to be complete.
+ */
+export async function numberQuietTraces(ctx: CompactionContext): Promise<{ traces: number; spans: number }> {
+  const cutoff = new Date(ctx.now() - ctx.settings.quietSeconds * 1000).toISOString();
+  const total = { traces: 0, spans: 0 };
+  for (;;) {
+    const done = await ctx.db.transaction((tx) => numberBatch(tx, ctx, cutoff));
+    total.traces += done.traces;
+    total.spans += done.spans;
+    if (done.traces < ctx.settings.traceBatch) return total;
+  }
+}
+
+interface PendingTrace {
+  tenant_id: number;
+  trace_id: string;
+  lo: string;
+  hi: string;
+  /** The summary rows we hold locked; only these are marked (an unlocked one is being written). */
+  buckets: string[];
+}
+
+interface SpanRow {
+  tenant_id: number;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  start_ns: string;
+  service_name: string;
+  status_code: number;
+}
+
+async function numberBatch(tx: Queryable, ctx: CompactionContext, cutoff: string): Promise<{ traces: number; spans: number }> {
+  // Quiet = no summary row of the trace touched since the cutoff. SKIP LOCKED: rows an ingest
+  // transaction is updating right now are by definition not quiet.
+  const pending = await tx.query<PendingTrace>(
+    `with cand as (
+       select distinct p.tenant_id, p.trace_id from traces p
+        where not p.compacted and p.updated_at < $1::timestamptz
+          and not exists (select 1 from traces q where q.trace_id = p.trace_id and q.tenant_id = p.tenant_id and q.updated_at >= $1::timestamptz)
+        limit $2
+     ), locked as (
+       select t.tenant_id, t.trace_id, t.bucket_ns, t.updated_at
+         from traces t join cand c on c.tenant_id = t.tenant_id and c.trace_id = t.trace_id
+        order by t.tenant_id, t.trace_id, t.bucket_ns
+          for update of t skip locked
+     )
+     select tenant_id, trace_id::text, min(bucket_ns)::text as lo, max(bucket_ns)::text as hi,
+            array_agg(bucket_ns::text) as buckets
+       from locked group by tenant_id, trace_id having max(updated_at) < $1::timestamptz`,
+    [cutoff, ctx.settings.traceBatch],
+  );
+  if (!pending.length) return { traces: 0, spans: 0 };
+  const interval = ctx.partitions.intervalNs;
+  const lo = pending.reduce((m, p) => (BigInt(p.lo) < m ? BigInt(p.lo) : m), BigInt(pending[0].lo));
+  const hi = pending.reduce((m, p) => (BigInt(p.hi) > m ? BigInt(p.hi) : m), BigInt(pending[0].hi)) + interval;
+  const spans = await tx.query<SpanRow>(
+    `select s.tenant_id, s.trace_id::text, encode(s.span_id, 'hex') as span_id, encode(s.parent_span_id, 'hex') as parent_span_id,
+            s.start_ns::text, s.service_name, s.status_code
+       from spans s join unnest($1::int4[], $2::uuid[]) as u(tenant_id, trace_id) on s.tenant_id = u.tenant_id and s.trace_id = u.trace_id
+      where s.start_ns >= $3::text::int8 and s.start_ns < $4::text::int8`,
+    [pending.map((p) => p.tenant_id), pending.map((p) => p.trace_id), lo.toString(), hi.toString()],
+  );
+  const byTrace = new Map<string, SpanRow[]>();
+  for (const s of spans) {
+    const k = `${s.tenant_id}/${s.trace_id}`;
+    const l = byTrace.get(k);
+    if (l) l.push(s);
+    else byTrace.set(k, [s]);
+  }
+  const upd = { tenant: [] as number[], trace: [] as string[], span: [] as string[], start: [] as string[], left: [] as number[], right: [] as number[], depth: [] as number[] };
+  const sum = { tenant: [] as number[], trace: [] as string[], bucket: [] as string[], stats: [] as string[], depth: [] as number[] };
+  for (const p of pending) {
+    const rows = byTrace.get(`${p.tenant_id}/${p.trace_id}`) ?? [];
+    const numbers = nestedSets(rows.map((r) => ({ spanId: r.span_id, parentSpanId: r.parent_span_id ?? '', startNs: BigInt(r.start_ns) })));
+    const stats: Record<string, { spanCount: number; errorCount: number }> = {};
+    let maxDepth = 0;
+    for (const r of rows) {
+      const n = numbers.get(r.span_id)!;
+      upd.tenant.push(r.tenant_id);
+      upd.trace.push(r.trace_id);
+      upd.span.push(r.span_id);
+      upd.start.push(r.start_ns);
+      upd.left.push(n.left);
+      upd.right.push(n.right);
+      upd.depth.push(n.depth);
+      if (n.depth > maxDepth) maxDepth = n.depth;
+      const st = (stats[r.service_name] ??= { spanCount: 0, errorCount: 0 });
+      st.spanCount++;
+      if (r.status_code === 2) st.errorCount++;
+    }
+    for (const b of p.buckets) {
+      sum.tenant.push(p.tenant_id);
+      sum.trace.push(p.trace_id);
+      sum.bucket.push(b);
+      sum.stats.push(JSON.stringify(stats));
+      sum.depth.push(Math.min(maxDepth, 32767));
+    }
+  }
+  if (upd.span.length) {
+    // start_ns is part of the key, so each row is found in exactly one partition's primary key.
+    await tx.query(
+      `update spans s set nested_left = u.l, nested_right = u.r, depth = u.d
+         from unnest($1::int4[], $2::uuid[], $3::text[], $4::text[]::int8[], $5::int4[], $6::int4[], $7::int4[]) as u(tenant_id, trace_id, span_hex, start_ns, l, r, d)
+        where s.trace_id = u.trace_id and s.tenant_id = u.tenant_id and s.span_id = decode(u.span_hex, 'hex') and s.start_ns = u.start_ns
+          and s.start_ns >= $8::text::int8 and s.start_ns < $9::text::int8`,
+      [upd.tenant, upd.trace, upd.span, upd.start, upd.left, upd.right, upd.depth.map((d) => Math.min(d, 32767)), lo.toString(), hi.toString()],
+    );
+  }
+  await tx.query(
+    `update traces t set compacted = true, service_stats = u.stats, max_depth = u.depth
+       from unnest($1::int4[], $2::uuid[], $3::text[]::int8[], $4::text[]::jsonb[], $5::int2[]) as u(tenant_id, trace_id, bucket_ns, stats, depth)
+      where t.tenant_id = u.tenant_id and t.trace_id = u.trace_id and t.bucket_ns = u.bucket_ns`,
+    [sum.tenant, sum.trace, sum.bucket, sum.stats, sum.depth],
+  );
+  return { traces: pending.length, spans: spans.length };
+}

@@ -1,0 +1,57 @@
+// `npm run bench:storage`: loads generated traces (default 1,000,000 spans) into a fresh Postgres
+// database through OTLP, spread over an hour that ended two hours ago (so its partitions are
+// closed), then runs one compaction pass and prints bytes per span (tables + indexes of spans
+// and traces) before and after, and the pass's runtime.
+//
+//   npm run bench:storage -- [--spans 1000000] [--senders 8]
+import { createPostgresDb } from '@tracegres/schema';
+import { compactionContext } from '../apps/api/src/compaction/from-config.ts';
+import { runCompaction } from '../apps/api/src/compaction/job.ts';
+import { parseConfig } from '../apps/api/src/config.ts';
+import { createServerDatabase } from '../tests/support/databases.ts';
+import { loadGenerated, num as numArg, parseArgs, startServer } from './bench-support.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const SPANS = numArg(args, 'spans', 1_000_000);
+const SENDERS = numArg(args, 'senders', 8);
+
+const SIZE_SQL = `
+select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as bytes
+  from pg_inherits i join pg_class c on c.oid = i.inhrelid
+ where i.inhparent in ('spans'::regclass, 'traces'::regclass)`;
+
+async function main(): Promise<void> {
+  const target = await createServerDatabase('tracegres_bench');
+  const server = await startServer(target.url, { COMPACTION_INTERVAL: '0' });
+  const db = createPostgresDb(target.url, { max: 4 });
+  try {
+    const to = Date.now() - 2 * 3600_000;
+    console.log(`loading ${SPANS} spans into the hour before ${new Date(to).toISOString()} (${SENDERS} senders)...`);
+    const loaded = await loadGenerated(server.url, { spans: SPANS, senders: SENDERS, fromMs: to - 3600_000, toMs: to });
+    console.log(`  loaded in ${(loaded.ms / 1000).toFixed(1)} s`);
+    await server.stop();
+    // As autovacuum would leave a fresh partition: visibility map and statistics up to date.
+    await db.exec('vacuum analyze');
+    const [{ n }] = await db.query<{ n: string }>(`select count(*)::text as n from spans`);
+    const spans = Number(n);
+    const before = Number((await db.query<{ bytes: string }>(SIZE_SQL))[0].bytes);
+    console.log(`  ${spans} spans stored; ${(before / spans).toFixed(0)} bytes per span before compaction\n`);
+
+    // Loading is over, so every trace is complete: no need to wait the quiet time.
+    const ctx = await compactionContext(parseConfig({ DATABASE_URL: target.url, COMPACTION_QUIET: '0s' }), db, Date.now, (line) => console.log(`  ${line}`));
+    const summary = await runCompaction(ctx);
+    const after = Number((await db.query<{ bytes: string }>(SIZE_SQL))[0].bytes);
+    console.log('');
+    console.log(`bytes per span before: ${(before / spans).toFixed(0)}`);
+    console.log(`bytes per span after:  ${(after / spans).toFixed(0)}`);
+    console.log(`after / before:        ${(after / before).toFixed(3)} (target <= 0.60)`);
+    console.log(`compaction pass:       ${(summary.ms / 1000).toFixed(1)} s (${summary.tracesNumbered} traces numbered, ${summary.minutesRolledUp} minutes rolled up)`);
+    console.log(JSON.stringify({ spans, bytesPerSpanBefore: Math.round(before / spans), bytesPerSpanAfter: Math.round(after / spans), ratio: +(after / before).toFixed(3), compactionSeconds: +(summary.ms / 1000).toFixed(1) }));
+  } finally {
+    await db.close();
+    await server.stop().catch(() => {});
+    await target.drop();
+  }
+}
+
+await main();
