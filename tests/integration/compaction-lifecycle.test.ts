@@ -47,7 +47,7 @@ for (const driver of drivers) {
       assert.deepEqual(again, { compacted: true, max_depth: 3, service_stats: { web: { spanCount: 2, errorCount: 0 }, api: { spanCount: 2, errorCount: 1 } } });
     });
 
-    test('/metrics/generator serves the rollups per tenant in a format promtool accepts', async () => {
+    test('/metrics/generator serves the rollups per tenant, and it and /metrics pass promtool', async () => {
       const text = await (await fetch(`${server.url}/metrics/generator`)).text();
       assert.match(text, /traces_service_graph_request_total\{client="web",server="api",connection_type=""\} 2\n/);
       assert.match(text, /traces_service_graph_request_failed_total\{client="web",server="api",connection_type=""\} 2\n/);
@@ -60,6 +60,10 @@ for (const driver of drivers) {
       // Prometheus' own parser and linter.
       const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
       assert.equal(check.status, 0, `promtool: ${check.stdout}${check.stderr}`);
+      const processMetrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(processMetrics, /tracegres_spans_received_total/);
+      const checkProcess = spawnSync('promtool', ['check', 'metrics'], { input: processMetrics, encoding: 'utf8' });
+      assert.equal(checkProcess.status, 0, `promtool on /metrics: ${checkProcess.stdout}${checkProcess.stderr}`);
       const bad = spawnSync('promtool', ['check', 'metrics'], { input: 'traces_spanmetrics_calls_total{service="x" 1\n', encoding: 'utf8' });
       assert.notEqual(bad.status, 0, 'promtool rejects a broken exposition (the check can fail)');
     });
