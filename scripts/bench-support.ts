@@ -24,7 +24,7 @@ export function num(args: Record<string, string>, name: string, def: number): nu
   return v;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const p = (s.address() as { port: number }).port;

@@ -197,6 +197,8 @@ async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
     const port = await freePort();
     env.PORT = String(port);
     const url = `http://127.0.0.1:${port}`;
+    const grpcPort = await freePort();
+    env.OTLP_GRPC_PORT = String(grpcPort);
     server = start(entries[runtime], env);
     await waitReady(url, server);
     lap('start');
@@ -204,6 +206,7 @@ async function runOne(runtime: Runtime, storage: Storage): Promise<Result> {
     const contract = start([process.execPath, '--import', 'tsx', '--test', '--test-reporter=spec', '--test-force-exit', 'tests/contract/contract.ts'], {
       ...process.env,
       TRACEGRES_URL: url,
+      TRACEGRES_GRPC_URL: `127.0.0.1:${grpcPort}`,
       TRACEGRES_RUNTIME: runtime,
       NO_COLOR: '1',
     });

@@ -185,3 +185,17 @@ describe('metrics', () => {
     assert.match(text, /^tracegres_request_duration_seconds_count\{route="\/api\/echo",method="GET",status="200"\} [1-9]\d*$/m);
   });
 });
+
+// OTLP/gRPC, when the runner gives the server's gRPC address (`host:port`).
+const grpcUrl = process.env.TRACEGRES_GRPC_URL;
+describe('OTLP/gRPC', { skip: grpcUrl ? false : 'TRACEGRES_GRPC_URL is not set' }, () => {
+  test('OTel SDK gRPC exporter with gzip: every span comes back field for field', opts, async () => {
+    const { OTLPTraceExporter: GrpcExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+    const exporter = new GrpcExporter({ url: `http://${grpcUrl}`, compression: 'gzip' as never });
+    const { traceId, expected, exportErrors } = await sendWithSdk(exporter, 'contract-grpc');
+    await exporter.shutdown();
+    assert.deepEqual(exportErrors, []);
+    assert.equal(expected.length, 5);
+    await assertStoredEquals(baseUrl!, traceId, expected);
+  });
+});

@@ -10,7 +10,7 @@ import { nodeRuntime } from '../../apps/api/src/runtime/node.ts';
 
 test('DEMO=1 streams demo traces into the running server', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tracegres-demo-'));
-  const config = parseConfig({ DEMO: '1', DATA_DIR: dir, PORT: '0', OTLP_HTTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' });
+  const config = parseConfig({ DEMO: '1', DATA_DIR: dir, PORT: '0', OTLP_HTTP_PORT: '0', OTLP_GRPC_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' });
   const server = await startServer(config, nodeRuntime);
   try {
     const url = `http://127.0.0.1:${server.listeners.api.port}`;

@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
 import type { Deps } from './deps.ts';
 import { ApiError } from './errors.ts';
+import { jaegerRoutes } from './routes/jaeger/index.ts';
 import { opsRoutes } from './routes/ops/index.ts';
+import { rumIngest } from './routes/rum/index.ts';
 import { otlpRoutes } from './routes/otlp/index.ts';
 import { tempoRoutes } from './routes/tempo/index.ts';
 import { uiRoutes } from './routes/ui/index.ts';
+import { zipkinRoutes } from './routes/zipkin/index.ts';
 
 /**
  * The whole HTTP surface as a Hono app speaking only Web Request/Response, so Node, Bun, Deno
@@ -14,7 +17,10 @@ export function createApp(deps: Deps): Hono {
   const app = base(deps);
   app.route('/', opsRoutes(deps));
   app.route('/', tempoRoutes(deps));
+  app.use('/v1/traces', rumIngest(deps));
   app.route('/', otlpRoutes(deps));
+  app.route('/jaeger', jaegerRoutes(deps));
+  app.route('/', zipkinRoutes(deps));
   app.route('/', uiRoutes(deps));
   return app;
 }
@@ -22,7 +28,9 @@ export function createApp(deps: Deps): Hono {
 /** The app for the dedicated OTLP/HTTP port (4318): only the receiver. */
 export function createOtlpApp(deps: Deps): Hono {
   const app = base(deps);
+  app.use('/v1/traces', rumIngest(deps));
   app.route('/', otlpRoutes(deps));
+  app.route('/', zipkinRoutes(deps));
   return app;
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type OriginPattern, originPatternProblem } from './routes/rum/origins.ts';
+import { tenantIdProblem } from './storage/tenants.ts';
 
 /**
  * Configuration, read once at start from the environment and passed down; handlers never read
@@ -101,6 +103,36 @@ const envSchema = z.object({
       }
     }),
   COMPACTION_QUIET: duration('30s', 0),
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const list = s.split(/[\s,]+/).filter(Boolean).map((o) => o.toLowerCase().replace(/\/+$/, ''));
+      for (const o of list) {
+        const problem = originPatternProblem(o);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+      return list;
+    }),
+  RUM_INGEST_KEYS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const keys: RumIngestKey[] = [];
+      for (const entry of s.split(/[\s,;]+/).filter(Boolean)) {
+        const m = /^([A-Za-z0-9_-]{8,128})=([^@]+)@(.+)$/.exec(entry);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `invalid entry ${JSON.stringify(entry.slice(0, 60))}: expected key=tenant@origin[|origin...] with a key of 8-128 characters [A-Za-z0-9_-]` });
+          continue;
+        }
+        const origins = m[3].split('|').map((o) => o.toLowerCase().replace(/\/+$/, ''));
+        const problems = [tenantIdProblem(m[2]), ...origins.map(originPatternProblem)].filter((p) => p !== null);
+        for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem });
+        if (keys.some((k) => k.key === m[1])) ctx.addIssue({ code: 'custom', message: `key ${m[1].slice(0, 6)}... is listed twice` });
+        keys.push({ key: m[1], tenant: m[2], origins });
+      }
+      return keys;
+    }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   DEMO: z
     .string()
@@ -113,6 +145,13 @@ const envSchema = z.object({
       return z.NEVER;
     }),
 });
+
+/** A public (browser) ingest key: spans sent with it go to `tenant`, from `origins` only. */
+export interface RumIngestKey {
+  key: string;
+  tenant: string;
+  origins: OriginPattern[];
+}
 
 export interface Config {
   port: number;
@@ -130,6 +169,10 @@ export interface Config {
   /** Worker threads that decode OTLP requests (server Postgres only); 0 decodes on the main thread. */
   ingestDecodeWorkers: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Origins whose pages may send OTLP/HTTP to /v1/traces (CORS), tenant from X-Scope-OrgID. */
+  corsAllowedOrigins: OriginPattern[];
+  /** Per-tenant public ingest keys for browsers, each limited to its own origins. */
+  rumIngestKeys: RumIngestKey[];
   /** Seconds between in-process compaction passes; 0 = never (run `npm run compact` instead). */
   compactionIntervalSeconds: number;
   /** Seconds a trace must have received no spans before compaction numbers it. */
@@ -165,6 +208,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dbPoolSize: e.DB_POOL_SIZE,
     ingestDecodeWorkers: e.INGEST_DECODE_WORKERS,
     logLevel: e.LOG_LEVEL,
+    corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
+    rumIngestKeys: e.RUM_INGEST_KEYS,
     demo: e.DEMO,
   };
 }

@@ -20,3 +20,15 @@ export {
 export { encodeAnyValueJson, encodeOtlpJson, encodeTempoJson } from './encode-json.ts';
 export { encodeExportResponseJson, encodeRpcStatusJson, encodeTraceByIdResponseJson } from './encode-json-responses.ts';
 export { jsonString } from './json-string.ts';
+export {
+  jaegerTraceId,
+  toJaegerTrace,
+  type JaegerKeyValue,
+  type JaegerLog,
+  type JaegerOptions,
+  type JaegerProcess,
+  type JaegerReference,
+  type JaegerSpan,
+  type JaegerTrace,
+} from './jaeger-model.ts';
+export { decodeZipkinJson } from './decode-zipkin.ts';

@@ -1,4 +1,5 @@
 import type { RuntimeAdapter } from './types.ts';
+import { serveGrpc } from './grpc.ts';
 import { zlibInflate } from './zlib-inflate.ts';
 
 declare const Bun: {
@@ -48,4 +49,5 @@ export const bunRuntime: RuntimeAdapter = {
   env: () => Bun.env,
   exit: (code) => process.exit(code),
   inflate: zlibInflate,
+  serveGrpc,
 };

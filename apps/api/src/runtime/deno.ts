@@ -1,4 +1,5 @@
 import type { RuntimeAdapter } from './types.ts';
+import { serveGrpc } from './grpc.ts';
 import { zlibInflate } from './zlib-inflate.ts';
 
 declare const Deno: {
@@ -71,4 +72,5 @@ export const denoRuntime: RuntimeAdapter = {
   env: () => Deno.env.toObject(),
   exit: (code) => Deno.exit(code),
   inflate: zlibInflate,
+  serveGrpc,
 };

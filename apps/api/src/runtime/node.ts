@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { RuntimeAdapter } from './types.ts';
+import { serveGrpc } from './grpc.ts';
 import { zlibInflate } from './zlib-inflate.ts';
 
 export const nodeRuntime: RuntimeAdapter = {
@@ -43,4 +44,5 @@ export const nodeRuntime: RuntimeAdapter = {
   env: () => process.env,
   exit: (code) => process.exit(code),
   inflate: zlibInflate,
+  serveGrpc,
 };

@@ -5,6 +5,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+import type { GrpcReply, Metadata } from '../ingest/grpc-export.ts';
 import type { Inflate } from '../routes/otlp/body.ts';
 
 export interface RuntimeAdapter {
@@ -19,4 +20,11 @@ export interface RuntimeAdapter {
   exit(code: number): never;
   /** Native gzip/deflate with an output cap; absent where only web streams exist. */
   inflate?: Inflate;
+  /** Serves OTLP/gRPC `TraceService/Export`; absent where the runtime cannot. */
+  serveGrpc?(
+    handle: (message: Uint8Array, metadata: Metadata) => Promise<GrpcReply>,
+    port: number,
+    hostname: string,
+    maxReceiveBytes: number,
+  ): Promise<Listener>;
 }
