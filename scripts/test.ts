@@ -40,4 +40,10 @@ if (only.length === 0 && process.env.SKIP_RUNTIMES !== '1') {
   const rt = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/test-runtimes.ts')], { stdio: 'inherit', cwd: root });
   failed ||= rt.status !== 0;
 }
+// The short fault run (the long one is `npm run test:faults`): kills and restarts while sending.
+if (only.length === 0 && process.env.SKIP_FAULTS !== '1') {
+  console.log('\nfault injection (short run)');
+  const faults = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/test-faults.ts'), '--seconds', '15'], { stdio: 'inherit', cwd: root });
+  failed ||= faults.status !== 0;
+}
 process.exit(failed ? 1 : 0);

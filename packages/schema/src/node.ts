@@ -4,3 +4,4 @@ export { createPgliteDb } from './client-pglite.ts';
 export { loadMigrations, defaultMigrationsDir } from './node/migrations-fs.ts';
 export { noDelaySocket } from './node/no-delay-socket.ts';
 export { startTsWorker } from './node/ts-worker.ts';
+export { guardPostgresJsCloseRace, isPostgresJsClosedSocketWrite } from './node/postgres-js-guard.ts';
