@@ -292,11 +292,37 @@ for (const driver of drivers) {
       assert.equal(def.body.traces.length, 1, 'default window is the last hour');
     });
 
+    test('spss (0 = all), limit, legacy tags with name and status.code, start/end bound the results', async () => {
+      const q = encodeURIComponent('{ }');
+      const win = `start=${baseS - 10}&end=${baseS + 10}`;
+      const all = await get(`q=${q}&${win}&spss=0`);
+      const t1 = all.body.traces.find((t: { traceID: string }) => t.traceID === 'a01');
+      assert.equal(t1.spanSets[0].spans.length, 4);
+      assert.equal(t1.spanSets[0].matched, 4);
+      const two = await get(`q=${q}&${win}&spss=2`);
+      assert.equal(two.body.traces.find((t: { traceID: string }) => t.traceID === 'a01').spanSets[0].spans.length, 2);
+      const def = await get(`q=${q}&${win}`);
+      assert.equal(def.body.traces.find((t: { traceID: string }) => t.traceID === 'a01').spanSets[0].spans.length, 3, 'spss defaults to 3');
+      assert.equal((await get(`q=${q}&${win}&limit=2`)).body.traces.length, 2);
+      const tags = await get(`tags=${encodeURIComponent('name="POST /pay" status.code=error')}&${win}`);
+      assert.deepEqual(tags.body.traces.map((t: { traceID: string }) => t.traceID), ['ab02']);
+      const quoted = await get(`tags=${encodeURIComponent('service.name="worker" rows=42')}&${win}`);
+      assert.deepEqual(quoted.body.traces, [], 'conditions hold on one span together');
+      const worker = await get(`tags=${encodeURIComponent('service.name="worker"')}&${win}`);
+      assert.deepEqual(worker.body.traces.map((t: { traceID: string }) => t.traceID), ['1234567890abcdef1234567890abcd03']);
+      const none = await get(`q=${q}&start=${baseS - 7200}&end=${baseS - 3600}`);
+      assert.deepEqual(none.body.traces, []);
+      const minOnly = await get(`q=${q}&${win}&minDuration=250ms`);
+      assert.deepEqual(minOnly.body.traces.map((t: { traceID: string }) => t.traceID), ['ab02']);
+      const maxOnly = await get(`q=${q}&${win}&maxDuration=60ms`);
+      assert.deepEqual(maxOnly.body.traces.map((t: { traceID: string }) => t.traceID), ['1234567890abcdef1234567890abcd03']);
+    });
+
     test('bad parameters and queries are plain-text 400s naming the problem', async () => {
       const cases: [string, RegExp][] = [
         ['q=' + encodeURIComponent('{ .a = }'), /parse error at line 1, col/],
-        ['q=' + encodeURIComponent('{ .a = 1 } | by(.b)'), /by\(\) not yet supported/],
-        ['q=' + encodeURIComponent('{ event.a = 1 }'), /event scope attributes not yet supported/],
+        ['q=' + encodeURIComponent('({ .a = 1 } | by(.b)) && { }'), /spanset operators over by\(\) groups not yet supported/],
+        ['q=' + encodeURIComponent('{ span:childCount > 1 }'), /intrinsic span:childCount not yet supported/],
         ['q=' + encodeURIComponent('{ .a =~ "\\\\d+" }'), /regex escape/],
         ['q=' + encodeURIComponent('{ } | rate()'), /metrics queries in search not yet supported/],
         ['q=' + encodeURIComponent('{ parent.a = 1 }'), /parent/],
@@ -310,6 +336,18 @@ for (const driver of drivers) {
         ['start=100&end=50', /end/],
         [`start=0&end=${169 * 3600}`, /exceeds/],
         ['tags=' + encodeURIComponent('a=1 a=2'), /tags/],
+        ['tags=' + encodeURIComponent('novalue'), /invalid tags: expected key=value pairs/],
+        ['limit=-1', /invalid limit/],
+        ['limit=262145', /invalid limit: must be at most 262144/],
+        ['spss=abc', /invalid spss/],
+        ['spss=-1', /invalid spss/],
+        ['maxDuration=1x', /invalid maxDuration/],
+        ['minDuration=-5s', /invalid minDuration/],
+        ['start=abc&end=10', /invalid start/],
+        ['start=10&end=later', /invalid end/],
+        ['end=10', /start\/end/],
+        ['q=' + encodeURIComponent('{ .a = 1 } | count()'), /parse error/],
+        ['q=' + encodeURIComponent('{ 1 = "a" }'), /same type/],
       ];
       for (const [qs, re] of cases) {
         const r = await get(qs);

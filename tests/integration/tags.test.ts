@@ -122,5 +122,61 @@ for (const driver of drivers) {
       const b = await get('/api/v2/search/tag/resource.service.name/values', 'tenant-b');
       assert.deepEqual(b.body.tagValues, [{ type: 'string', value: 'secret' }]);
     });
+
+    test('v2 tag values with q: only values on spans matching the filter; trivial or unparsable q filters nothing', async () => {
+      const v = async (ident: string, q?: string, extra = '') =>
+        get(`/api/v2/search/tag/${encodeURIComponent(ident)}/values?${q === undefined ? '' : `q=${encodeURIComponent(q)}`}${extra}`);
+      const values = (r: { body: { tagValues: { value: string }[] } }) => r.body.tagValues.map((x) => x.value);
+      assert.deepEqual((await v('resource.service.name', '{ span.http.request.method = "POST" }')).body.tagValues, [{ type: 'string', value: 'checkout' }]);
+      assert.deepEqual(values(await v('span.http.request.method', '{ resource.service.name = "cart" }')), ['GET']);
+      assert.deepEqual((await v('span.http.response.status_code', '{ .http.request.method = "GET" }')).body.tagValues, [{ type: 'int', value: '200' }]);
+      assert.deepEqual(values(await v('.app.tags', '{ name = "GET /cart" }')), ['a', 'b'], 'arrays list their elements');
+      assert.deepEqual((await v('event.attempt', '{ name = "POST /checkout" }')).body.tagValues, [{ type: 'int', value: '2' }]);
+      assert.deepEqual(values(await v('name', '{ resource.service.name = "checkout" }')), ['POST /checkout']);
+      assert.deepEqual(values(await v('instrumentation:name', '{ resource.service.name = "checkout" }')), ['lib']);
+      assert.deepEqual((await v('resource.service.name', '{ name = "no such span" }')).body.tagValues, []);
+      assert.deepEqual(values(await v('resource.service.name', '{ status = error }')), []);
+      assert.deepEqual(values(await v('resource.service.name', '{ span.http.response.status_code >= 500 }', `&start=${nowS - 10}&end=${nowS + 10}`)), ['checkout']);
+      assert.deepEqual(values(await v('resource.service.name', '{ span.http.response.status_code >= 500 }', `&start=${nowS - 7200}&end=${nowS - 3600}`)), [], 'window applies');
+      assert.deepEqual(values(await v('resource.service.name', '{ span.http.response.status_code >= 200 }', '&limit=1')), ['cart']);
+      for (const trivial of ['', '{}', '{ true }', '{ resource.service.name = }', '{ } | rate()']) {
+        assert.deepEqual(values(await v('resource.service.name', trivial)), ['cart', 'checkout'], `q=${trivial}`);
+      }
+      assert.deepEqual(values(await v('resource.service.name', '{ }', '')), ['cart', 'checkout']);
+      const other = await get(`/api/v2/search/tag/resource.service.name/values?q=${encodeURIComponent('{ name = "hidden op" }')}`, 'tenant-b');
+      assert.deepEqual(other.body.tagValues, [{ type: 'string', value: 'secret' }]);
+      const mine = await get(`/api/v2/search/tag/resource.service.name/values?q=${encodeURIComponent('{ name = "hidden op" }')}`);
+      assert.deepEqual(mine.body.tagValues, [], 'no other tenant');
+    });
+
+    test('bad parameters of every tag endpoint are 400s with a message', async () => {
+      const paths = ['/api/search/tags', '/api/v2/search/tags', '/api/search/tag/service.name/values', '/api/v2/search/tag/resource.service.name/values'];
+      const cases: [string, RegExp][] = [
+        ['limit=abc', /invalid limit/],
+        ['limit=-1', /invalid limit/],
+        [`start=${nowS}`, /start and end must be given together/],
+        [`end=${nowS}`, /start and end must be given together/],
+        [`start=${nowS}&end=${nowS - 10}`, /must be after start/],
+        [`start=abc&end=${nowS}`, /invalid start/],
+        [`start=${nowS}&end=soon`, /invalid end/],
+      ];
+      for (const path of paths) {
+        for (const [qs, re] of cases) {
+          const r = await get(`${path}?${qs}`);
+          assert.equal(r.status, 400, `${path}?${qs}: ${JSON.stringify(r.body)}`);
+          assert.match(r.body, re, `${path}?${qs}`);
+        }
+      }
+      for (const path of ['/api/search/tags?scope=spans', '/api/v2/search/tags?scope=Resource']) {
+        const r = await get(path);
+        assert.equal(r.status, 400, path);
+        assert.match(r.body, /invalid scope/);
+      }
+      for (const ident of ['span.', 'parent.foo', '{ .a }', 'span.a = 1']) {
+        const r = await get(`/api/v2/search/tag/${encodeURIComponent(encodeURIComponent(ident))}/values`);
+        assert.equal(r.status, 400, ident);
+        assert.match(r.body, /invalid tag|parent/, ident);
+      }
+    });
   });
 }

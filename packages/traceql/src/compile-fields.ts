@@ -1,45 +1,25 @@
 /**
  * Field expressions (the inside of `{ }`) compiled to SQL over one row of the search's `sp` CTE,
- * alias `s`: span columns plus `r_attrs` (its resource's attributes) and `t_start_ns`, `t_end_ns`,
- * `t_root_name`, `t_root_service` (its trace's summary). Every literal and attribute name goes
- * into `params`; the SQL text holds only column names, operators and `$n` placeholders. Boolean
- * results are never SQL NULL, so `!` and `||` follow TraceQL's "missing attribute => false" rule.
+ * alias `s`: span columns plus `r_attrs` (its resource's attributes), `t_start_ns`, `t_end_ns`,
+ * `t_root_name`, `t_root_service` (its trace's summary) and, when `Params.uses` says so, `events`,
+ * `links`, `sc_name`, `sc_version`, `sc_attrs` (its instrumentation scope). Every literal and
+ * attribute name goes into `params`; the SQL text holds only column names, operators and `$n`
+ * placeholders. Boolean results are never SQL NULL, so `!` and `||` follow TraceQL's
+ * "missing attribute => false" rule. How attributes of each scope are read: compile-refs.ts.
  */
-import type { Attribute, BinaryExpr, FieldExpr, Intrinsic, Static } from './ast.ts';
-import { TraceQLUnsupportedError } from './errors.ts';
+import type { BinaryExpr, FieldExpr, Static } from './ast.ts';
+import { Params, type Value, unsupported } from './compile-params.ts';
+import { type Bindings, attributeSql, intrinsicValue, quantify } from './compile-refs.ts';
+import { regexForPostgres } from './compile-regex.ts';
 import { printNode } from './print.ts';
-import { translateRegex } from './regex.ts';
 
-/** Collects parameters and hands out `$n` placeholders. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown, cast: string): string {
-    this.values.push(v);
-    return `$${this.values.length}::${cast}`;
-  }
-  /** Drops parameters added after `mark` (for SQL that ended up not referencing them). */
-  reset(mark: number): void {
-    this.values.length = mark;
-  }
-}
-
-/** A compiled value: `num` numeric, `text`, `bool`, `code` (status/kind smallint), `json` (an attribute, jsonb). */
-type Value =
-  | { t: 'num' | 'text' | 'bool' | 'code'; sql: string }
-  | { t: 'json'; sql: string }
-  | { t: 'nil'; sql: 'null' };
+export { Params } from './compile-params.ts';
+export { regexForPostgres } from './compile-regex.ts';
 
 const STATUS_CODES = { unset: 0, ok: 1, error: 2 } as const;
 const KIND_CODES = { unspecified: 0, internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
 
 const SQL_CMP: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
-
-/** Hex of a uuid trace id without dashes, leading zeros stripped (Tempo's search form). */
-const TRACE_ID_HEX = `ltrim(replace(s.trace_id::text, '-', ''), '0')`;
-
-function unsupported(construct: string, e: { pos: { line: number; col: number } }, detail?: string): never {
-  throw new TraceQLUnsupportedError(construct, e.pos, detail);
-}
 
 function staticValue(e: Static, p: Params): Value {
   switch (e.type) {
@@ -61,101 +41,60 @@ function staticValue(e: Static, p: Params): Value {
   }
 }
 
-function attributeValue(e: Attribute, p: Params): Value {
-  if (e.parent) unsupported('parent scope', e);
-  const key = () => p.add(e.name, 'text');
-  // JSON null encodes an empty value: treat it as absent.
-  switch (e.scope) {
-    case 'span':
-      return { t: 'json', sql: `nullif(s.attrs -> ${key()}, 'null'::jsonb)` };
-    case 'resource':
-      return { t: 'json', sql: `nullif(s.r_attrs -> ${key()}, 'null'::jsonb)` };
-    case 'unscoped': {
-      const k = key();
-      return { t: 'json', sql: `coalesce(nullif(s.attrs -> ${k}, 'null'::jsonb), nullif(s.r_attrs -> ${k}, 'null'::jsonb))` };
-    }
-    default:
-      return unsupported(`${e.scope} scope attributes`, e);
-  }
-}
-
-function intrinsicValue(e: Intrinsic): Value {
-  switch (e.name) {
-    case 'span:name':
-      return { t: 'text', sql: 's.name' };
-    case 'span:status':
-      return { t: 'code', sql: 's.status_code' };
-    case 'span:kind':
-      return { t: 'code', sql: 's.kind' };
-    case 'span:statusMessage':
-      return { t: 'text', sql: `coalesce(s.status_message, '')` };
-    case 'span:duration':
-      return { t: 'num', sql: 's.duration_ns::numeric' };
-    case 'span:id':
-      return { t: 'text', sql: `encode(s.span_id, 'hex')` };
-    case 'span:parentID':
-      return { t: 'text', sql: `encode(s.parent_span_id, 'hex')` };
-    case 'trace:duration':
-      return { t: 'num', sql: '(s.t_end_ns - s.t_start_ns)::numeric' };
-    case 'trace:rootName':
-      return { t: 'text', sql: 's.t_root_name' };
-    case 'trace:rootService':
-      return { t: 'text', sql: 's.t_root_service' };
-    case 'trace:id':
-      return { t: 'text', sql: TRACE_ID_HEX };
-    default:
-      return unsupported(`intrinsic ${e.name}`, e);
-  }
-}
-
 /** Numeric value of a JSON attribute (NULL unless it is a JSON number; arrays don't take part in arithmetic). */
 const jsonNum = (sql: string) => `(case when jsonb_typeof(${sql}) = 'number' then (${sql})::text::numeric end)`;
 
-function value(e: FieldExpr, p: Params): Value {
+/** The value of `e`; `b` binds event/link/unscoped references inside a condition (null elsewhere). */
+function value(e: FieldExpr, p: Params, b: Bindings | null): Value {
   switch (e.kind) {
     case 'static':
       return staticValue(e, p);
     case 'attribute':
-      return attributeValue(e, p);
+      return { t: 'json', sql: attributeSql(e, p, b) };
     case 'intrinsic':
-      return intrinsicValue(e);
+      return intrinsicValue(e, p, b);
     case 'unary':
-      if (e.op === '-') return { t: 'num', sql: `(-${numeric(e.operand, p)})` };
+      if (e.op === '-') return { t: 'num', sql: `(-${numeric(e.operand, p, b)})` };
       return { t: 'bool', sql: boolExpr(e, p) };
     case 'binary':
       switch (e.op) {
         case '+': case '-': case '*': case '/': case '%': case '^':
-          return { t: 'num', sql: arithmetic(e, p) };
+          return { t: 'num', sql: arithmetic(e, p, b) };
         default:
           return { t: 'bool', sql: boolExpr(e, p) };
       }
   }
 }
 
-function numeric(e: FieldExpr, p: Params): string {
-  const v = value(e, p);
+function numeric(e: FieldExpr, p: Params, b: Bindings | null): string {
+  const v = value(e, p, b);
   if (v.t === 'num') return v.sql;
   if (v.t === 'json') return jsonNum(v.sql);
   return unsupported('arithmetic on non-numeric values', e);
 }
 
-function arithmetic(e: BinaryExpr, p: Params): string {
+function arithmetic(e: BinaryExpr, p: Params, bind: Bindings | null): string {
   // Tempo divides ints as ints and floats as floats; only a float literal operand tells us which.
   if (e.op === '/' && !isFloatLiteral(e.lhs) && !isFloatLiteral(e.rhs)) {
     unsupported('division without a float literal operand', e, 'write e.g. `.a / 2.0`');
   }
-  const a = numeric(e.lhs, p);
-  const b = numeric(e.rhs, p);
+  const a = numeric(e.lhs, p, bind);
+  const b = numeric(e.rhs, p, bind);
   switch (e.op) {
     case '/':
       return `(${a} / nullif(${b}, 0))`;
     case '%':
       return `mod(${a}, nullif(${b}, 0))`;
     case '^':
-      return `power(${a}, ${b})`;
+      return power(a, b);
     default:
       return `(${a} ${e.op} ${b})`;
   }
+}
+
+/** `a ^ b`, NULL where it has no real value (Postgres would fail the whole query instead). */
+export function power(a: string, b: string): string {
+  return `(case when ${a} = 0 and ${b} < 0 then null when ${a} < 0 and ${b} <> trunc(${b}) then null else power(${a}, ${b}) end)`;
 }
 
 function isFloatLiteral(e: FieldExpr): boolean {
@@ -166,91 +105,68 @@ function isFloatLiteral(e: FieldExpr): boolean {
 const elements = (sql: string) =>
   `jsonb_array_elements(case when jsonb_typeof(${sql}) = 'array' then ${sql} else jsonb_build_array(${sql}) end) as el(v)`;
 
-/** A regex as Postgres ARE: only the subset whose meaning is the same in RE2 and ARE passes. */
-export function regexForPostgres(pattern: string, at: { pos: { line: number; col: number } }): { source: string; caseInsensitive: boolean } {
-  translateRegex(pattern); // RE2 syntax check (validate did this too)
-  let body = pattern;
-  let caseInsensitive = false;
-  if (body.startsWith('(?i)')) {
-    caseInsensitive = true;
-    body = body.slice(4);
+const isNil = (e: FieldExpr) => e.kind === 'static' && e.type === 'nil';
+
+/** `lhs op rhs` where op is a comparison or regex operator, quantified over events and links. */
+function comparison(e: BinaryExpr, p: Params): string {
+  if (isNil(e.lhs) || isNil(e.rhs)) {
+    // `x = nil`: no event, link or scope holds x; `x != nil`: one does.
+    const other = isNil(e.lhs) ? e.rhs : e.lhs;
+    if (isNil(other)) return e.op === '=' ? 'true' : 'false';
+    const has = quantify(other, p, (b) => `(${value(other, p, b).sql} is not null)`);
+    return e.op === '=' ? `(not ${has})` : has;
   }
-  // Literals, `.`, groups, alternation, repeats, bracket classes of literals/ranges, escaped punctuation.
-  let inClass = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '\\') {
-      const n = body[i + 1] ?? '';
-      if (!/[.^$*+?()[\]{}|\\\-/]/.test(n)) unsupported(`regex escape \\${n}`, at, 'use literal characters or bracket classes');
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      else if (c === '[') unsupported('regex nested or POSIX character class', at);
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      if (body[i + 1] === '^') i++;
-      if (body[i + 1] === ']') i++;
-      continue;
-    }
-    if (c === '(' && body[i + 1] === '?') unsupported('regex group flags (?...)', at);
-    if (c === '{') {
-      // Bounded repeats only, within ARE's limit of 255; a literal `{` is rejected rather than guessed.
-      const m = /^\{(\d{1,3})(,(\d{0,3}))?\}/.exec(body.slice(i));
-      if (!m || Number(m[1]) > 255 || (m[3] !== undefined && m[3] !== '' && Number(m[3]) > 255)) unsupported('regex repeat counts above 255 or a literal {', at);
-      i += m[0].length - 1;
-      continue;
-    }
-    if (c === '^' || c === '$') unsupported('regex anchors ^ $ inside a pattern', at, 'TraceQL regexes are already anchored');
-    if (c.codePointAt(0)! < 0x20) unsupported('regex control characters', at);
-  }
-  return { source: `^(?:${body})$`, caseInsensitive };
+  return quantify(e, p, (b) => (e.op === '=~' || e.op === '!~' ? regexMatch(e, p, b) : compare(e, p, b)));
 }
 
-/** `lhs op rhs` where op is a comparison or regex operator. */
-function comparison(e: BinaryExpr, p: Params): string {
-  if (e.op === '=~' || e.op === '!~') return regexMatch(e, p);
+const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+
+function compare(e: BinaryExpr, p: Params, b: Bindings): string {
   const mark = p.values.length;
   const never = () => {
     p.reset(mark);
     return 'false';
   };
-  let l = value(e.lhs, p);
-  let r = value(e.rhs, p);
+  let l = value(e.lhs, p, b);
+  let r = value(e.rhs, p, b);
   let op = e.op;
-  // nil checks
-  if (l.t === 'nil' || r.t === 'nil') {
-    const other = l.t === 'nil' ? r : l;
-    if (other.t === 'nil') return op === '=' ? 'true' : 'false';
-    return op === '=' ? `(${other.sql} is null)` : `(${other.sql} is not null)`;
-  }
   // Put a JSON attribute on the left.
   if (r.t === 'json' && l.t !== 'json') {
     [l, r] = [r, l];
-    const flip: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
-    op = (flip[op] ?? op) as typeof op;
+    op = (FLIP[op] ?? op) as typeof op;
   }
   if (l.t === 'json') {
-    if (r.t === 'json') return unsupported('comparing two attributes', e);
+    if (r.t === 'json') return compareAttributes(l.sql, op, r.sql);
     if (r.t === 'code') return never(); // an attribute is never a status/kind
     const sqlOp = SQL_CMP[op];
-    if (r.t === 'text') return elementTest(l.sql, 'string', `(el.v #>> '{}') COLLATE "C" ${op === '!=' ? '=' : sqlOp} ${r.sql}`, op === '!=');
-    if (r.t === 'num') return elementTest(l.sql, 'number', `(el.v)::text::numeric ${op === '!=' ? '=' : sqlOp} ${r.sql}`, op === '!=');
-    return elementTest(l.sql, 'boolean', `(el.v)::text::boolean ${op === '!=' ? '=' : sqlOp} ${r.sql}`, op === '!=');
+    const elOp = op === '!=' ? '=' : sqlOp;
+    if (r.t === 'text') return elementTest(l.sql, 'string', `(el.v #>> '{}') COLLATE "C" ${elOp} ${r.sql}`, op === '!=');
+    if (r.t === 'num') return elementTest(l.sql, 'number', `(el.v)::text::numeric ${elOp} ${r.sql}`, op === '!=');
+    return elementTest(l.sql, 'boolean', `(el.v)::text::boolean ${elOp} ${r.sql}`, op === '!=');
   }
   if ((l.t === 'num') !== (r.t === 'num') || (l.t !== r.t && l.t !== 'num')) return never();
   const coll = l.t === 'text' ? ' COLLATE "C"' : '';
   return `coalesce(${l.sql}${coll} ${SQL_CMP[op]} ${r.sql}, false)`;
 }
 
+/**
+ * Two attributes compared: only scalars of the same JSON type compare (strings as text, numbers
+ * by value, booleans); arrays, and values of different types, never match.
+ */
+function compareAttributes(l: string, op: string, r: string): string {
+  const o = SQL_CMP[op];
+  return (
+    `coalesce(case when jsonb_typeof(${l}) = 'string' and jsonb_typeof(${r}) = 'string' then (${l} #>> '{}') COLLATE "C" ${o} (${r} #>> '{}') ` +
+    `when jsonb_typeof(${l}) = 'number' and jsonb_typeof(${r}) = 'number' then (${l})::text::numeric ${o} (${r})::text::numeric ` +
+    `when jsonb_typeof(${l}) = 'boolean' and jsonb_typeof(${r}) = 'boolean' then (${l})::text::boolean ${o} (${r})::text::boolean end, false)`
+  );
+}
+
 /** `lhs =~ "re"` / `lhs !~ "re"`: the pattern must be a literal (validate ensures it is a string). */
-function regexMatch(e: BinaryExpr, p: Params): string {
+function regexMatch(e: BinaryExpr, p: Params, b: Bindings): string {
   if (e.rhs.kind !== 'static' || e.rhs.type !== 'string') return unsupported('regex with a non-literal pattern', e);
   const mark = p.values.length;
-  const l = value(e.lhs, p);
+  const l = value(e.lhs, p, b);
   const re = regexForPostgres(e.rhs.value, e.rhs);
   const pat = p.add(re.source, 'text');
   const m = re.caseInsensitive ? '~*' : '~';
@@ -278,10 +194,8 @@ export function boolExpr(e: FieldExpr, p: Params): string {
     case 'static':
       if (e.type === 'bool') return e.value ? 'true' : 'false';
       return unsupported(`non-boolean filter ${printNode(e)}`, e);
-    case 'attribute': {
-      const v = attributeValue(e, p);
-      return `coalesce(${v.sql} = 'true'::jsonb, false)`;
-    }
+    case 'attribute':
+      return quantify(e, p, (b) => `coalesce(${attributeSql(e, p, b)} = 'true'::jsonb, false)`);
     case 'intrinsic':
       return unsupported(`non-boolean filter ${printNode(e)}`, e);
     case 'unary':
@@ -313,7 +227,15 @@ function isBoolValued(e: FieldExpr): boolean {
   return false;
 }
 
-/** A numeric per-span value for aggregates (NULL when absent or not a number). */
+/**
+ * A numeric per-span value for aggregates (NULL when absent or not a number). Event and link
+ * references read the first event or link that has them.
+ */
 export function numericExpr(e: FieldExpr, p: Params): string {
-  return numeric(e, p);
+  return numeric(e, p, null);
+}
+
+/** The per-span value of `e` where one value is needed (`by()`); see {@link numericExpr}. */
+export function valueExpr(e: FieldExpr, p: Params): Value {
+  return value(e, p, null);
 }

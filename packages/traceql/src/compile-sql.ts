@@ -1,16 +1,19 @@
 /**
  * Compiles a validated TraceQL search query (a Pipeline) into one parameterised SQL statement over
- * Tracegres' tables (`traces`, `spans`, `resources`). User input reaches only `params`.
+ * Tracegres' tables (`traces`, `spans`, `resources`, `scopes`). User input reaches only `params`.
  *
  * Shape of the statement: `tr` = the tenant's traces overlapping the window (one row per trace,
- * aggregated over partitions); `sp` = their spans with resource attributes and trace summary;
- * every spanset expression becomes a CTE of `(trace_id, span_id, parent_span_id)` rows (a trace's
- * spanset = its rows; no rows = empty spanset); structural operators use parent links, with a
- * recursive ancestor closure `anc` for `>>`/`<<`. The result is the final spanset of the newest
- * `limit` matching traces (ties by trace id), one row per matched span.
+ * aggregated over partitions); `sp` = their spans with resource attributes and trace summary (and
+ * events, links and instrumentation scope when the query reads them); every spanset expression
+ * becomes a CTE of `(trace_id, span_id, parent_span_id)` rows (a trace's spanset = its rows; no
+ * rows = empty spanset); structural operators use parent links, with a recursive ancestor closure
+ * `anc` for `>>`/`<<`. A query with `by()` adds a column `g` naming each row's group (see
+ * compile-groups.ts): later stages work per group, as Tempo's do per spanset. The result is the
+ * final spansets of the newest `limit` matching traces (ties by trace id), one row per matched span.
  */
 import type { Aggregate, Pipeline, PipelineStage, Query, ScalarExpr, SpansetExpr, SpansetOp } from './ast.ts';
-import { boolExpr, numericExpr, Params } from './compile-fields.ts';
+import { boolExpr, numericExpr, Params, power } from './compile-fields.ts';
+import { groupedBy } from './compile-groups.ts';
 import { TraceQLUnsupportedError } from './errors.ts';
 
 export { regexForPostgres } from './compile-fields.ts';
@@ -41,16 +44,27 @@ export interface CompiledSql {
 
 /**
  * Output columns of the statement from {@link compileSearch}: one row per matched span of each
- * returned trace, ordered newest trace first.
+ * returned trace (per spanset when the query has `by()`), ordered newest trace first.
  */
 export interface SearchSqlRow {
   trace_id: string;
   trace_start_ns: string;
   span_id: string;
   inspected: string;
+  /**
+   * Only for queries with `by()`: the span's spanset, the text of a jsonb array of
+   * `[label, type, value]` (`[["by(.a)","string","x"]]`; `["label","nil"]` for no value).
+   */
+  spanset?: string;
 }
 
 const SP = 'sp';
+
+/** A spanset relation; `split` when it was grouped by a `by()` not yet undone by `coalesce()`. */
+interface Rel {
+  name: string;
+  split: boolean;
+}
 
 class Builder {
   readonly p = new Params();
@@ -58,18 +72,39 @@ class Builder {
   needsAncestors = false;
   private n = 0;
 
+  /** True when the query has `by()`: every relation then carries the group column `g`. */
+  readonly grouped: boolean;
+
+  constructor(grouped: boolean) {
+    this.grouped = grouped;
+  }
+
   cte(sql: string): string {
     const name = `c${++this.n}`;
     this.ctes.push(`${name} as (${sql})`);
     return name;
   }
+
+  /** The row columns of alias `a` (and its group, `[]` for `sp` itself). */
+  cols(a: string, input?: string): string {
+    const base = `${a}.trace_id, ${a}.span_id, ${a}.parent_span_id`;
+    if (!this.grouped) return base;
+    return `${base}, ${input === SP ? `'[]'::text as g` : `${a}.g`}`;
+  }
+
+  /** Join condition between two rows of one input spanset (same trace, same group). */
+  same(a: string, b: string): string {
+    return `${a}.trace_id = ${b}.trace_id` + (this.grouped ? ` and ${a}.g = ${b}.g` : '');
+  }
 }
 
-/** Rows of `input` (a relation name) for which `cond` (over `sp s`) holds. */
+/** Rows of `input` for which `cond` (over `sp s`) holds. */
 function filterRows(b: Builder, input: string, cond: string): string {
-  const from = input === SP ? `${SP} s` : `${SP} s where exists (select 1 from ${input} i where i.trace_id = s.trace_id and i.span_id = s.span_id) and`;
-  const where = input === SP ? ` where ${cond}` : ` ${cond}`;
-  return b.cte(`select s.trace_id, s.span_id, s.parent_span_id from ${from}${where}`);
+  if (input === SP) return b.cte(`select ${b.cols('s', SP)} from ${SP} s where ${cond}`);
+  if (!b.grouped) {
+    return b.cte(`select ${b.cols('s')} from ${SP} s where exists (select 1 from ${input} i where i.trace_id = s.trace_id and i.span_id = s.span_id) and ${cond}`);
+  }
+  return b.cte(`select ${b.cols('i')} from ${input} i join ${SP} s on s.trace_id = i.trace_id and s.span_id = i.span_id where ${cond}`);
 }
 
 /** `b` is related to `a` by a structural operator (without the negation/union prefix). */
@@ -90,47 +125,47 @@ function relation(op: string): string {
 }
 
 function spansetOp(b: Builder, op: SpansetOp, lhs: string, rhs: string): string {
-  const cols = 'trace_id, span_id, parent_span_id';
-  if (op === '||') return b.cte(`select ${cols} from ${lhs} union select ${cols} from ${rhs}`);
+  const cols = b.cols('x');
+  if (op === '||') return b.cte(`select ${cols} from ${lhs} x union select ${cols} from ${rhs} x`);
   if (op === '&&') {
     return b.cte(
-      `select ${cols} from ${lhs} where trace_id in (select trace_id from ${rhs}) ` +
-        `union select ${cols} from ${rhs} where trace_id in (select trace_id from ${lhs})`,
+      `select ${cols} from ${lhs} x where exists (select 1 from ${rhs} y where ${b.same('x', 'y')}) ` +
+        `union select ${cols} from ${rhs} x where exists (select 1 from ${lhs} y where ${b.same('x', 'y')})`,
     );
   }
   const base = op.replace(/^[!&]/, '');
   if (base === '>>' || base === '<<') b.needsAncestors = true;
   const rel = relation(base);
-  const bCols = 'b.trace_id, b.span_id, b.parent_span_id';
-  const related = `exists (select 1 from ${lhs} a where a.trace_id = b.trace_id and ${rel})`;
-  if (op.startsWith('!')) return b.cte(`select ${bCols} from ${rhs} b where not ${related}`);
+  const related = `exists (select 1 from ${lhs} a where ${b.same('a', 'b')} and ${rel})`;
+  if (op.startsWith('!')) return b.cte(`select ${b.cols('b')} from ${rhs} b where not ${related}`);
   if (op.startsWith('&')) {
     // Both sides: right spans with a related left span, and left spans with a related right span.
-    const aCols = 'a.trace_id, a.span_id, a.parent_span_id';
     return b.cte(
-      `select ${bCols} from ${rhs} b where ${related} ` +
-        `union select ${aCols} from ${lhs} a where exists (select 1 from ${rhs} b where b.trace_id = a.trace_id and ${rel})`,
+      `select ${b.cols('b')} from ${rhs} b where ${related} ` +
+        `union select ${b.cols('a')} from ${lhs} a where exists (select 1 from ${rhs} b where ${b.same('a', 'b')} and ${rel})`,
     );
   }
-  return b.cte(`select ${bCols} from ${rhs} b where ${related}`);
+  return b.cte(`select ${b.cols('b')} from ${rhs} b where ${related}`);
 }
 
 /** A spanset expression evaluated over the spans of `input`. */
-function spanset(b: Builder, e: SpansetExpr, input: string): string {
+function spanset(b: Builder, e: SpansetExpr, input: string): Rel {
   switch (e.kind) {
     case 'spansetFilter':
-      return filterRows(b, input, boolExpr(e.expr, b.p));
+      return { name: filterRows(b, input, boolExpr(e.expr, b.p)), split: false };
     case 'spansetOp': {
       const l = spanset(b, e.lhs, input);
       const r = spanset(b, e.rhs, input);
-      return spansetOp(b, e.op, l, r);
+      // Tempo evaluates both sides per spanset and cannot relate several spansets per side.
+      if (l.split || r.split) throw new TraceQLUnsupportedError('spanset operators over by() groups', e.opPos, 'add coalesce() after by()');
+      return { name: spansetOp(b, e.op, l.name, r.name), split: false };
     }
     case 'pipeline':
       return pipeline(b, e, input);
   }
 }
 
-/** A scalar expression; aggregates are window functions over each trace's spans (`over`). */
+/** A scalar expression; aggregates are window functions over each spanset's spans (`over`). */
 function scalar(b: Builder, e: ScalarExpr, over: string): string {
   switch (e.kind) {
     case 'static':
@@ -142,7 +177,7 @@ function scalar(b: Builder, e: ScalarExpr, over: string): string {
       const r = scalar(b, e.rhs, over);
       if (e.op === '/') return `(${l} / nullif(${r}, 0))`;
       if (e.op === '%') return `mod(${l}, nullif(${r}, 0))`;
-      if (e.op === '^') return `power(${l}, ${r})`;
+      if (e.op === '^') return power(l, r);
       return `(${l} ${e.op} ${r})`;
     }
     case 'scalarPipeline':
@@ -158,48 +193,66 @@ function aggregate(b: Builder, e: Aggregate, over: string): string {
 
 const CMP: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
-function stage(b: Builder, st: PipelineStage, input: string): string {
+function stage(b: Builder, st: PipelineStage, input: Rel): Rel {
   switch (st.kind) {
     case 'spansetFilter':
     case 'spansetOp':
-    case 'pipeline':
-      return spanset(b, st, input);
+    case 'pipeline': {
+      const out = spanset(b, st, input.name);
+      return { name: out.name, split: input.split || out.split };
+    }
     case 'scalarFilter': {
-      // Window aggregates over each trace's spans of the input, in one pass: a join back from
+      // Window aggregates over each spanset's spans of the input, in one pass: a join back from
       // per-trace results (`trace_id in (...)`) became a nested loop over CTE scans, whose row
       // counts the planner cannot estimate, and took minutes at 100k spans.
-      const over = 'over (partition by i.trace_id)';
+      const over = `over (partition by i.trace_id${b.grouped && input.name !== SP ? ', i.g' : ''})`;
       const cond = `coalesce(${scalar(b, st.lhs, over)} ${CMP[st.op]} ${scalar(b, st.rhs, over)}, false)`;
-      return b.cte(
-        `select trace_id, span_id, parent_span_id from (select i.trace_id, i.span_id, i.parent_span_id, ${cond} as keep ` +
-          `from ${input} i join ${SP} s on s.trace_id = i.trace_id and s.span_id = i.span_id) x where keep`,
+      const name = b.cte(
+        `select ${b.cols('x')} from (select ${b.cols('i', input.name)}, ${cond} as keep ` +
+          `from ${input.name} i join ${SP} s on s.trace_id = i.trace_id and s.span_id = i.span_id) x where keep`,
       );
+      return { name, split: input.split };
     }
-    case 'groupBy':
-      throw new TraceQLUnsupportedError('by()', st.pos);
+    case 'groupBy': {
+      const g = groupedBy(st, input.name === SP ? `'[]'` : 'i.g', b.p);
+      const name = b.cte(
+        `select i.trace_id, i.span_id, i.parent_span_id, ${g} as g from ${input.name} i ` +
+          `join ${SP} s on s.trace_id = i.trace_id and s.span_id = i.span_id`,
+      );
+      return { name, split: true };
+    }
     case 'coalesce':
-      throw new TraceQLUnsupportedError('coalesce()', st.pos);
+      if (!b.grouped) return input;
+      return { name: b.cte(`select distinct i.trace_id, i.span_id, i.parent_span_id, '[]'::text as g from ${input.name} i`), split: false };
     case 'select':
       // Only changes which attributes the response shows (the API reads them off the AST).
       return input;
   }
 }
 
-function pipeline(b: Builder, pl: Pipeline, input: string): string {
-  let cur = input;
+function pipeline(b: Builder, pl: Pipeline, input: string): Rel {
+  let cur: Rel = { name: input, split: false };
   for (const st of pl.stages) cur = stage(b, st, cur);
-  if (cur === SP) cur = b.cte(`select trace_id, span_id, parent_span_id from ${SP}`);
+  if (cur.name === SP) cur = { name: b.cte(`select ${b.cols('s', SP)} from ${SP} s`), split: false };
   return cur;
+}
+
+/** Whether any stage of the query is `by()`. */
+function hasGroupBy(n: unknown): boolean {
+  if (!n || typeof n !== 'object') return false;
+  if (Array.isArray(n)) return n.some(hasGroupBy);
+  if ((n as { kind?: string }).kind === 'groupBy') return true;
+  return Object.entries(n).some(([k, v]) => k !== 'pos' && k !== 'opPos' && hasGroupBy(v));
 }
 
 /**
  * Compiles a validated search query into SQL returning {@link SearchSqlRow}s. Throws
- * TraceQLUnsupportedError naming any construct it does not implement (metrics queries, `by()`,
- * `coalesce()`, event/link/instrumentation scopes, some intrinsics and regex syntax).
+ * TraceQLUnsupportedError naming any construct it does not implement (metrics queries, spanset
+ * operators over `by()` groups, some intrinsics and regex syntax).
  */
 export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
   if (q.body.kind !== 'pipeline') throw new TraceQLUnsupportedError('metrics queries in search', q.body.pos);
-  const b = new Builder();
+  const b = new Builder(hasGroupBy(q.body));
   const tenant = b.p.add(o.tenantId, 'int4');
   const start = b.p.add(o.startNs.toString(), 'int8');
   const end = b.p.add(o.endNs.toString(), 'int8');
@@ -208,7 +261,7 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
   if (o.maxDurationNs !== undefined) having.push(`max(end_ns) - min(start_ns) <= ${b.p.add(o.maxDurationNs.toString(), 'int8')}`);
   if (o.traceStartFromNs !== undefined) having.push(`min(start_ns) >= ${b.p.add(o.traceStartFromNs.toString(), 'int8')}`);
   if (o.traceStartToNs !== undefined) having.push(`min(start_ns) <= ${b.p.add(o.traceStartToNs.toString(), 'int8')}`);
-  const final = pipeline(b, q.body, SP);
+  const final = pipeline(b, q.body, SP).name;
   const limit = b.p.add(o.limit, 'int4');
 
   const tr =
@@ -217,12 +270,17 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
     `where tenant_id = ${tenant} and start_ns <= ${end} and end_ns >= ${start} group by trace_id` +
     (having.length ? ` having ${having.join(' and ')}` : '') +
     `)`;
+  const uses = b.p.uses;
   const sp =
     `sp as materialized (select s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.duration_ns, s.name, s.kind, ` +
     `s.status_code, s.status_message, s.attrs, r.attrs as r_attrs, t.start_ns as t_start_ns, t.end_ns as t_end_ns, ` +
-    `t.root_name as t_root_name, t.root_service as t_root_service ` +
-    `from spans s join tr t on t.trace_id = s.trace_id ` +
+    `t.root_name as t_root_name, t.root_service as t_root_service` +
+    (uses.has('events') ? ', s.events' : '') +
+    (uses.has('links') ? ', s.links' : '') +
+    (uses.has('scope') ? ', sc.name as sc_name, sc.version as sc_version, sc.attrs as sc_attrs' : '') +
+    ` from spans s join tr t on t.trace_id = s.trace_id ` +
     `left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id ` +
+    (uses.has('scope') ? `left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id ` : '') +
     `where s.tenant_id = ${tenant} and s.start_ns >= (select min(start_ns) from tr) and s.start_ns <= (select max(end_ns) from tr))`;
   const anc =
     `anc (trace_id, span_id, anc_id) as (select trace_id, span_id, parent_span_id from sp where parent_span_id is not null ` +
@@ -232,11 +290,12 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
   const top =
     `top as (select t.trace_id, t.start_ns from tr t where exists (select 1 from ${final} f where f.trace_id = t.trace_id) ` +
     `order by t.start_ns desc, t.trace_id limit ${limit})`;
+  const g = b.grouped ? ', g' : '';
   const text =
     `with ${b.needsAncestors ? 'recursive ' : ''}${ctes.join(',\n')},\n${top}\n` +
     `select top.trace_id::text as trace_id, top.start_ns::text as trace_start_ns, encode(f.span_id, 'hex') as span_id, ` +
-    `(select count(*) from tr)::text as inspected ` +
-    `from top join (select distinct trace_id, span_id from ${final}) f on f.trace_id = top.trace_id ` +
-    `order by top.start_ns desc, top.trace_id, f.span_id`;
+    `(select count(*) from tr)::text as inspected${b.grouped ? ', f.g as spanset' : ''} ` +
+    `from top join (select distinct trace_id, span_id${g} from ${final}) f on f.trace_id = top.trace_id ` +
+    `order by top.start_ns desc, top.trace_id${b.grouped ? ', f.g' : ''}, f.span_id`;
   return { text, params: b.p.values };
 }

@@ -1,18 +1,14 @@
-import { type AnyValue, encodeAnyValueJson } from '@tracegres/otlp';
-import { type Db, type Queryable, type StoredSpanRow, decodeAttrs } from '@tracegres/schema';
+import { type Db, type Queryable, type StoredSpanRow } from '@tracegres/schema';
 import { ApiError } from '../errors.ts';
 import type { CompiledSql, SearchSqlRow } from '@tracegres/traceql';
+import { type AttributeSource, type KeyValue, anyValueJson, attributeReader, spansetAttributes } from './search-spansets.ts';
 
-/** One OTLP KeyValue as Tempo's search JSON writes it. */
-export interface KeyValue {
-  key: string;
-  value: Record<string, unknown>;
-}
+export type { KeyValue } from './search-spansets.ts';
 
 /** What the response needs to show for each matched span. */
 export interface SpanWanted {
   /** Attributes to show: bare key and where to read it. */
-  attributes: { key: string; scope: 'span' | 'resource' | 'unscoped' }[];
+  attributes: { key: string; scope: AttributeSource }[];
   status: boolean;
   kind: boolean;
   statusMessage: boolean;
@@ -27,14 +23,21 @@ export interface FoundSpan {
   attributes: KeyValue[];
 }
 
+/** One spanset of a trace: its shown spans, how many matched, and its `by()` attributes. */
+export interface FoundSpanSet {
+  spans: FoundSpan[];
+  matched: number;
+  attributes?: KeyValue[];
+}
+
 export interface FoundTraceSummary {
   traceID: string;
   rootServiceName: string;
   rootTraceName: string;
   startTimeUnixNano: string;
   durationMs?: number;
-  spanSet: { spans: FoundSpan[]; matched: number };
-  spanSets: { spans: FoundSpan[]; matched: number }[];
+  spanSet: FoundSpanSet;
+  spanSets: FoundSpanSet[];
   serviceStats: Record<string, { spanCount: number; errorCount?: number }>;
 }
 
@@ -45,11 +48,6 @@ export interface SearchResult {
 
 const STATUS_NAMES = ['unset', 'ok', 'error'];
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-
-/** A stored attribute map (typed jsonb, see packages/schema codec/attr-json.ts) by key. */
-function attrMap(text: string | null): Map<string, AnyValue> {
-  return new Map(decodeAttrs(text).map((kv) => [kv.key, kv.value]));
-}
 
 /** Tempo writes trace ids in search results as lowercase hex without leading zeros. */
 export function searchTraceId(uuid: string): string {
@@ -125,7 +123,7 @@ export async function runSearch(
 type SpanRow = Pick<
   StoredSpanRow,
   'trace_id' | 'span_id' | 'start_ns' | 'duration_ns' | 'name' | 'kind' | 'status_code' | 'status_message' | 'attrs'
-> & { r_attrs: string | null };
+> & { r_attrs: string | null; events: string | null; links: string | null; sc_attrs: string | null };
 
 async function assemble(
   tx: Queryable,
@@ -136,15 +134,19 @@ async function assemble(
   inspectedTraces: number,
 ): Promise<SearchResult> {
   const order: string[] = [];
-  const matched = new Map<string, string[]>();
+  // Per trace, its spansets (one unless the query has by()) with their matched span ids.
+  const matched = new Map<string, Map<string, string[]>>();
   for (const r of rows) {
-    let m = matched.get(r.trace_id);
-    if (!m) {
-      m = [];
-      matched.set(r.trace_id, m);
+    let sets = matched.get(r.trace_id);
+    if (!sets) {
+      sets = new Map();
+      matched.set(r.trace_id, sets);
       order.push(r.trace_id);
     }
+    const key = r.spanset ?? '';
+    const m = sets.get(key) ?? [];
     m.push(r.span_id);
+    sets.set(key, m);
   }
   if (order.length === 0) return { traces: [], metrics: { inspectedTraces, inspectedBytes: '0' } };
 
@@ -170,8 +172,10 @@ async function assemble(
     ),
     tx.query<SpanRow>(
       `select s.trace_id::text, encode(s.span_id, 'hex') as span_id, s.start_ns::text, s.duration_ns::text, s.name, s.kind, s.status_code,
-              s.status_message, s.attrs::text as attrs, r.attrs::text as r_attrs
+              s.status_message, s.attrs::text as attrs, r.attrs::text as r_attrs, s.events::text as events, s.links::text as links,
+              sc.attrs::text as sc_attrs
          from spans s left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id
+         left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id
         where s.tenant_id = $1 and s.trace_id = any($2::uuid[]) and s.start_ns >= $3::int8 and s.start_ns <= $4::int8
         order by s.start_ns, s.span_id`,
       [tenantId, order, ...bounds],
@@ -192,11 +196,15 @@ async function assemble(
 
   const traces = order.map((id): FoundTraceSummary => {
     const sum = byId.get(id);
-    const ids = new Set(matched.get(id));
-    const seen = new Set<string>();
-    const picked = (spansOf.get(id) ?? []).filter((s) => ids.has(s.span_id) && !seen.has(s.span_id) && seen.add(s.span_id));
-    const shown = spss === 0 ? picked : picked.slice(0, spss);
-    const set = { spans: shown.map((s) => spanOf(s, want)), matched: ids.size };
+    const sets = [...matched.get(id)!].map(([spanset, spanIds]): FoundSpanSet => {
+      const ids = new Set(spanIds);
+      const seen = new Set<string>();
+      const picked = (spansOf.get(id) ?? []).filter((s) => ids.has(s.span_id) && !seen.has(s.span_id) && seen.add(s.span_id));
+      const shown = spss === 0 ? picked : picked.slice(0, spss);
+      const set: FoundSpanSet = { spans: shown.map((s) => spanOf(s, want)), matched: ids.size };
+      if (spanset) set.attributes = spansetAttributes(spanset);
+      return set;
+    });
     const start = BigInt(sum?.start_ns ?? '0');
     const durMs = Number((BigInt(sum?.end_ns ?? '0') - start) / 1_000_000n);
     const t: FoundTraceSummary = {
@@ -204,8 +212,8 @@ async function assemble(
       rootServiceName: sum?.root_service || '<root span not yet received>',
       rootTraceName: sum?.root_name ?? '',
       startTimeUnixNano: start.toString(),
-      spanSet: set,
-      spanSets: [set],
+      spanSet: sets[0],
+      spanSets: sets,
       serviceStats: statsOf.get(id) ?? {},
     };
     if (durMs > 0) t.durationMs = durMs;
@@ -229,15 +237,10 @@ async function assemble(
 
 function spanOf(s: SpanRow, want: SpanWanted): FoundSpan {
   const attributes: KeyValue[] = [];
-  let sa: Map<string, AnyValue> | undefined;
-  let ra: Map<string, AnyValue> | undefined;
+  const read = attributeReader(s);
   for (const a of want.attributes) {
-    sa ??= attrMap(s.attrs);
-    ra ??= attrMap(s.r_attrs);
-    const v = a.scope === 'span' ? sa.get(a.key) : a.scope === 'resource' ? ra.get(a.key) : (sa.get(a.key) ?? ra.get(a.key));
-    if (v !== undefined && v.type !== 'empty' && !attributes.some((x) => x.key === a.key)) {
-      attributes.push({ key: a.key, value: JSON.parse(encodeAnyValueJson(v)) as Record<string, unknown> });
-    }
+    const v = read(a.scope, a.key);
+    if (v !== undefined && !attributes.some((x) => x.key === a.key)) attributes.push({ key: a.key, value: anyValueJson(v) });
   }
   if (want.status) attributes.push({ key: 'status', value: { stringValue: STATUS_NAMES[s.status_code] ?? 'unset' } });
   if (want.kind) attributes.push({ key: 'kind', value: { stringValue: KIND_NAMES[s.kind] ?? 'unspecified' } });

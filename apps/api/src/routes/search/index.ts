@@ -72,7 +72,7 @@ export function tagsToTraceQL(tags: string): string {
     if (!m) throw new ApiError('badRequest', `invalid tags: expected key=value pairs (logfmt), got ${JSON.stringify(tags)}`);
     i = re.lastIndex;
     const key = m[1];
-    const value = m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2];
+    const value = m[2].startsWith('"') ? unquoteLogfmt(m[2], tags) : m[2];
     if (seen.has(key)) throw new ApiError('badRequest', `invalid tags: tag ${JSON.stringify(key)} given more than once`);
     seen.add(key);
     const lit = JSON.stringify(value);
@@ -88,6 +88,15 @@ export function tagsToTraceQL(tags: string): string {
   return `{ ${conds.length ? conds.join(' && ') : 'true'} }`;
 }
 
+/** A quoted logfmt value; a bad escape is the client's error, named, not a crash. */
+function unquoteLogfmt(quoted: string, tags: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    throw new ApiError('badRequest', `invalid tags: bad escape in quoted value ${quoted.slice(0, 80)} of ${JSON.stringify(tags.slice(0, 200))}`);
+  }
+}
+
 /** What the response shows for matched spans: the attributes and intrinsics the query touched. */
 function wantedOf(q: Query): SpanWanted {
   const want: SpanWanted = { attributes: [], status: false, kind: false, statusMessage: false, name: false };
@@ -97,7 +106,7 @@ function wantedOf(q: Query): SpanWanted {
     const node = n as Node;
     if (node.kind === 'attribute') {
       const a = node as Attribute;
-      if (a.scope === 'span' || a.scope === 'resource' || a.scope === 'unscoped') want.attributes.push({ key: a.name, scope: a.scope });
+      if (!a.parent) want.attributes.push({ key: a.name, scope: a.scope });
       return;
     }
     if (node.kind === 'intrinsic') {

@@ -1,8 +1,20 @@
 import { Hono } from 'hono';
 import { TagScope } from '@tracegres/schema';
-import { type Attribute, type Intrinsic, KIND_VALUES, STATUS_VALUES, TraceQLParseError, parseIdentifier } from '@tracegres/traceql';
+import {
+  type Attribute,
+  type Intrinsic,
+  KIND_VALUES,
+  type Query,
+  STATUS_VALUES,
+  TraceQLParseError,
+  TraceQLUnsupportedError,
+  parse,
+  parseIdentifier,
+  validate,
+} from '@tracegres/traceql';
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
+import { filteredTagValues } from '../../storage/tag-values-filtered.ts';
 import { type TagWindow, tagNames, tagValues } from '../../storage/tags.ts';
 import { tenantOf } from '../../storage/tenants.ts';
 import { parseTimeRange } from './trace-id.ts';
@@ -25,6 +37,28 @@ const attributeScopes = {
 type AttributeScope = keyof typeof attributeScopes;
 
 const DEFAULT_LIMIT = 5000;
+const FILTER_TIMEOUT_MS = 30_000;
+const HOUR_NS = 3_600_000_000_000n;
+
+/**
+ * The `q` filter of tag values, when it restricts anything: Tempo ignores a `q` that does not parse
+ * (the editor sends incomplete queries), and `{}` / `{ true }` filter nothing.
+ */
+function filterOf(q: string | undefined): Query | undefined {
+  if (!q || !q.trim()) return undefined;
+  let query: Query;
+  try {
+    query = parse(q);
+    validate(query);
+  } catch {
+    return undefined;
+  }
+  const body = query.body;
+  if (body.kind !== 'pipeline') return undefined;
+  const only = body.stages.length === 1 ? body.stages[0] : undefined;
+  if (only?.kind === 'spansetFilter' && only.expr.kind === 'static' && only.expr.type === 'bool' && only.expr.value) return undefined;
+  return query;
+}
 const MAX_LIMIT = 100_000;
 
 export function parseLimit(v: string | undefined, def = DEFAULT_LIMIT): number {
@@ -118,7 +152,21 @@ export function tagRoutes(deps: Deps): Hono {
     const source = valueSource(ident);
     if ('keywords' in source) return c.json({ tagValues: source.keywords.map((value) => ({ type: 'keyword', value })), metrics: EMPTY_METRICS });
     const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
-    const rows = tenantId === undefined || source.scopes.length === 0 ? [] : await tagValues(deps.db, tenantId, source.scopes, source.key, w, limit);
+    if (tenantId === undefined) return c.json({ tagValues: [], metrics: EMPTY_METRICS });
+    const filter = filterOf(c.req.query('q'));
+    if (filter) {
+      // Values on the spans that match the filter, in the window (the last hour without one).
+      const endNs = w.endNs ?? BigInt(deps.now()) * 1_000_000n;
+      const startNs = w.startNs ?? endNs - HOUR_NS;
+      try {
+        const rows = await filteredTagValues(deps.db, filter, ident, { tenantId, startNs, endNs, limit, timeoutMs: FILTER_TIMEOUT_MS });
+        if (rows) return c.json({ tagValues: rows, metrics: EMPTY_METRICS });
+      } catch (e) {
+        if (!(e instanceof TraceQLUnsupportedError)) throw e;
+        // A filter the compiler cannot run restricts nothing, as an unparsable one does.
+      }
+    }
+    const rows = source.scopes.length === 0 ? [] : await tagValues(deps.db, tenantId, source.scopes, source.key, w, limit);
     return c.json({ tagValues: rows, metrics: EMPTY_METRICS });
   });
 
