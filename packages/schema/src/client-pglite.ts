@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
-import type { Db, Queryable, Row } from './db.ts';
+import { type Db, type Queryable, type Row, cleanParams } from './db.ts';
 import { Mutex } from './mutex.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
   });
   const lock = new Mutex();
   const run = async <T>(text: string, params?: readonly unknown[]) =>
-    (await pg.query<T>(text, params as unknown[] | undefined, { rowMode: 'object' })).rows;
+    (await pg.query<T>(text, cleanParams(params), { rowMode: 'object' })).rows;
   return {
     driver: 'pglite',
     query: (text, params) => lock.run(() => run(text, params)),

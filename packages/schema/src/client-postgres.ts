@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { Db, Queryable, Row } from './db.ts';
+import { type Db, type Queryable, type Row, cleanParams } from './db.ts';
 
 export interface PostgresOptions {
   /** Connections in the pool; ingest writers and queries share it. */
@@ -51,7 +51,7 @@ export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
     transform: { undefined: null },
   });
   const run = <T>(q: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, text: string, params?: readonly unknown[]) =>
-    q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>;
+    q.unsafe(text, cleanParams(params) as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>;
   return {
     driver: 'postgres',
     query: (text, params) => run(sql, text, params),

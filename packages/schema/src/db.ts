@@ -51,3 +51,18 @@ export function isRetryableTxError(err: unknown): boolean {
   const code = (err as DbErrorLike | undefined)?.code ?? '';
   return code === '40P01' || code === '40001';
 }
+
+/**
+ * Postgres text cannot hold U+0000 or lone surrogates, and a parameter carrying one fails the
+ * whole statement. Stored text has them replaced with U+FFFD (codec/span-rows.ts textColumn), so
+ * parameters get the same replacement: a search for such a string compares as stored, never 500s.
+ */
+export function cleanParams(params: readonly unknown[] | undefined): unknown[] {
+  if (!params) return [];
+  return params.map((p) => (typeof p === 'string' ? cleanText(p) : Array.isArray(p) ? p.map((x) => (typeof x === 'string' ? cleanText(x) : x)) : p));
+}
+
+function cleanText(s: string): string {
+  const t = s.isWellFormed() ? s : s.toWellFormed();
+  return t.includes('\u0000') ? t.replaceAll('\u0000', '\uFFFD') : t;
+}
