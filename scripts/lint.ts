@@ -3,9 +3,12 @@
 // - relative imports carry their `.ts` extension (Node, Bun and Deno resolve them the same way);
 // - runtime globals (Bun.*, Deno.*, node:* imports) only in runtime adapters, entry files, the
 //   schema package's node/ folder, scripts and tests; handlers never read process.env;
-// - packages/otlp and packages/traceql have no runtime dependencies and no Node APIs.
+// - packages/otlp and packages/traceql have no runtime dependencies and no Node APIs;
+// - the Cloudflare Worker's code path (from apps/api/src/main.worker.ts) has no Node-only APIs,
+//   PGlite or worker threads (edge-imports.ts).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { walkEdgePath } from './edge-imports.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const problems: string[] = [];
@@ -49,7 +52,7 @@ for (const file of walk(root)) {
     if (/^\s*(export\s+)?namespace\s+\w/.test(code)) say(i, '`namespace` is not erasable TypeScript');
     if (/constructor\s*\([^)]*\b(private|public|protected|readonly)\s+\w/.test(code)) say(i, 'no constructor parameter properties');
     const imp = /\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/.exec(code) ?? /\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]/.exec(code);
-    if (imp && !/\.(ts|mjs|js|json)$/.test(imp[1])) say(i, `relative import ${imp[1]} needs its .ts extension`);
+    if (imp && !/\.(ts|mjs|js|json|svelte|css)$/.test(imp[1])) say(i, `relative import ${imp[1]} needs its .ts extension`);
     if (!allowed) {
       if (/\bfrom\s+['"]node:/.test(code) || /\bimport\s*\(\s*['"]node:/.test(code)) say(i, 'node:* imports belong in a runtime adapter');
       if (/\b(Bun|Deno)\.\w/.test(code)) say(i, 'Bun/Deno globals belong in a runtime adapter');
@@ -68,6 +71,8 @@ for (const pkg of ['packages/otlp', 'packages/traceql']) {
   const json = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8'));
   if (Object.keys(json.dependencies ?? {}).length) problems.push(`${pkg}/package.json: must have no runtime dependencies`);
 }
+
+problems.push(...walkEdgePath(root).problems);
 
 if (problems.length) {
   console.error(problems.join('\n'));

@@ -6,14 +6,13 @@
 //
 //   RUNTIMES=bun,deno   runtimes to test (default node,bun,deno)
 //   STORAGES=pglite     storages to test (default postgres,pglite)
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServerDatabase } from '../tests/support/databases.ts';
 import { encodeRequestProto, everyFieldRequest } from '../tests/support/payloads.ts';
+import { type Proc, freePort, sleep, start as startIn, waitReady as waitReadyWithin, within } from './processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -54,70 +53,8 @@ function pick<T extends string>(envName: string, all: readonly T[]): T[] {
   return chosen as T[];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A child process whose output is kept (the last 64 KiB of each stream). */
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function start(argv: readonly string[], env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(argv[0], argv.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (stream: NodeJS.ReadableStream | null) => {
-    let text = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (d: string) => {
-      text = (text + d).slice(-65_536);
-    });
-    return () => text;
-  };
-  const out = keep(child.stdout);
-  const stderr = keep(child.stderr);
-  let spawnError = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('error', (e) => {
-      spawnError = `could not start ${argv[0]}: ${e.message}\n`;
-      resolve({ code: null, signal: null });
-    });
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  return { child, out, err: () => spawnError + stderr(), exited };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, sleep(ms).then(() => 'timeout' as const)]);
-
-async function waitReady(url: string, server: Proc): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  void server.exited.then((e) => (exited = e));
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`server exited (code ${exited.code}, signal ${exited.signal}) before /ready`);
-    try {
-      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) });
-      last = `${res.status} ${(await res.text()).trim()}`;
-      if (res.status === 200) return;
-    } catch (err) {
-      last = String((err as Error).cause ?? err);
-    }
-    await sleep(100);
-  }
-  throw new Error(`/ready did not answer 200 within ${READY_TIMEOUT_MS / 1000}s (last: ${last})`);
-}
+const start = (argv: readonly string[], env: NodeJS.ProcessEnv) => startIn(argv, env, root);
+const waitReady = (url: string, server: Proc) => waitReadyWithin(url, server, READY_TIMEOUT_MS);
 
 /**
  * Starts an OTLP export whose body is still arriving, so that it is in flight when SIGTERM

@@ -1,12 +1,13 @@
 // The ingest-and-fetch contract, over HTTP only, against a running server at TRACEGRES_URL.
-// One suite for every runtime (Node, Bun, Deno; later workerd): `scripts/test-runtimes.ts` starts
-// a server per runtime and storage and runs this file against it. Not named *.test.ts so the unit
+// One suite for every runtime: `scripts/test-runtimes.ts` starts a server per runtime (Node, Bun,
+// Deno) and storage and runs this file against it; `scripts/test-edge.ts` runs it against
+// `wrangler dev` (workerd). Not named *.test.ts so the unit
 // run does not pick it up without a server. Trace ids are random, so it can run repeatedly
 // against the same server.
 //
 //   TRACEGRES_URL=http://127.0.0.1:3200 node --import tsx --test tests/contract/contract.ts
 //
-// TRACEGRES_RUNTIME, when set (node, bun, deno), is checked against what buildinfo reports.
+// TRACEGRES_RUNTIME, when set (node, bun, deno, workerd), is checked against what buildinfo reports.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
@@ -133,6 +134,60 @@ describe('ingest and fetch', () => {
     const v2 = await fetch(`${baseUrl}/api/v2/traces/${traceId}`);
     assert.equal(v2.status, 200);
     assert.deepEqual((await v2.json()).trace, {});
+  });
+});
+
+describe('search and tags', () => {
+  // A tenant of its own, so only this suite's trace can match and the answers are exact.
+  const headers = { 'x-scope-orgid': `contract-${randomBytes(6).toString('hex')}` };
+  const traceId = randomTraceId();
+  const base = recent();
+  let sent: Promise<void> | undefined;
+  const ingest = () =>
+    (sent ??= (async () => {
+      const res = await post(encodeRequestJson(everyFieldRequest(traceId, base)), { 'content-type': 'application/json', ...headers });
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+    })());
+  const get = async (path: string) => {
+    const res = await fetch(`${baseUrl}${path}`, { headers });
+    assert.equal(res.status, 200, `${path}: ${res.status}`);
+    return res.json();
+  };
+  /** Tag dictionaries are written after the acknowledgement (like Tempo's), so poll briefly. */
+  const eventually = async <T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const v = await read();
+      if (ok(v) || Date.now() > deadline) return v;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  test('TraceQL search finds an acknowledged trace at once', opts, async () => {
+    await ingest();
+    const q = encodeURIComponent('{ resource.service.name = "hand-made" && span.bool.true = true }');
+    const body = await get(`/api/search?q=${q}&start=${base - 60}&end=${base + 60}`);
+    assert.equal(body.traces.length, 1);
+    assert.equal(body.traces[0].traceID.padStart(32, '0'), traceId);
+    assert.equal(body.traces[0].rootServiceName, 'hand-made');
+    const none = await get(`/api/search?q=${encodeURIComponent('{ resource.service.name = "no-such-service" }')}&start=${base - 60}&end=${base + 60}`);
+    assert.deepEqual(none.traces, []);
+  });
+
+  test('tag names and values come from ingested spans', opts, async () => {
+    await ingest();
+    const v1 = await eventually(() => get('/api/search/tags'), (b) => b.tagNames.includes('bool.true'));
+    assert.ok(v1.tagNames.includes('bool.true'), `tagNames: ${JSON.stringify(v1.tagNames)}`);
+    assert.ok(v1.tagNames.includes('service.name'));
+    const v2 = await eventually(() => get('/api/v2/search/tags?scope=resource'), (b) => b.scopes[0]?.tags.includes('res.str'));
+    assert.deepEqual(v2.scopes.map((x: { name: string }) => x.name), ['resource']);
+    assert.ok(v2.scopes[0].tags.includes('res.str'), `resource tags: ${JSON.stringify(v2.scopes[0].tags)}`);
+    const values = await eventually(
+      () => get('/api/v2/search/tag/resource.service.name/values'),
+      (b) => b.tagValues.length > 0,
+    );
+    assert.deepEqual(values.tagValues, [{ type: 'string', value: 'hand-made' }]);
   });
 });
 

@@ -24,7 +24,7 @@ const interesting = [0, 1, 0x7f, 0x80, 0xff, 0x0a, 0x12, 0x1a, 0x22, 0x08, 0x10]
 
 /** Byte-level mutations of a protobuf body: flips, varint-breaking bytes, cuts, splices, repeats. */
 export function mutateBytes(rng: Rng, src: Uint8Array): Uint8Array {
-  let b = Uint8Array.from(src);
+  let b: Uint8Array = Uint8Array.from(src);
   const rounds = rng.int(1, 8);
   for (let r = 0; r < rounds; r++) {
     const at = b.length ? rng.int(0, b.length - 1) : 0;

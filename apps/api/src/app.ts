@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { jaegerRoutes } from './routes/jaeger/index.ts';
+import { metricsRoutes } from './routes/metrics/index.ts';
 import { opsRoutes } from './routes/ops/index.ts';
 import { rumIngest } from './routes/rum/index.ts';
 import { otlpRoutes } from './routes/otlp/index.ts';
@@ -17,6 +18,7 @@ export function createApp(deps: Deps): Hono {
   const app = base(deps);
   app.route('/', opsRoutes(deps));
   app.route('/', tempoRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.use('/v1/traces', rumIngest(deps));
   app.route('/', otlpRoutes(deps));
   app.route('/jaeger', jaegerRoutes(deps));

@@ -14,3 +14,5 @@ export { createTopology, serviceNames } from './topology.ts';
 export type { ServiceDef, ServiceInstance, ServiceName, Topology } from './topology.ts';
 export { runDemoStream } from './demo-stream.ts';
 export type { DemoStreamOptions, DemoTotals } from './demo-stream.ts';
+export { ArgError, flagHelp, parseFlags } from './args.ts';
+export type { FlagSpec, FlagType, FlagValue } from './args.ts';

@@ -4,6 +4,7 @@ export { createPostgresDb, type PostgresOptions } from './client-postgres.ts';
 export { migrate, splitStatements, type Migration, type MigrateResult } from './migrate.ts';
 export { Partitions, bucketOf, partitionInterval, partitionName, partitionedTables } from './partitions.ts';
 export { hash64 } from './hash.ts';
+export { applyCitusLayout, citusDistributedTables, citusReferenceTables, describeCitusLayout, hasCitus, type CitusLayout } from './citus.ts';
 export { Mutex } from './mutex.ts';
 export * from './codec/attr-json.ts';
 export * from './codec/span-rows.ts';

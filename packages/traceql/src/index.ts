@@ -19,6 +19,7 @@ export { translateRegex, type TranslatedRegex } from './regex.ts';
 export { SAFE_HINTS, UNSAFE_HINTS, type ValidateOptions } from './validate.ts';
 export { compileSearch, regexForPostgres, type CompiledSql, type SearchSqlOptions, type SearchSqlRow } from './compile-sql.ts';
 export { formatDuration, formatFloat, printAttributeRef } from './print.ts';
+export * from './metrics.ts';
 
 /** Parses a TraceQL query into its AST. Throws TraceQLParseError (with `line`, `col`) only. */
 export function parse(query: string): Query {

@@ -1,16 +1,5 @@
-// `npm run db:migrate`: applies migrations to DATABASE_URL (or the embedded database in DATA_DIR).
-import { migrate } from '@tracegres/schema';
-import { loadMigrations } from '@tracegres/schema/node';
-import { openDatabase } from '../boot.ts';
-import { ConfigError, parseConfig } from '../config.ts';
+// `npm run db:migrate`, kept for scripts that call this file: the same as `tracegres migrate`.
+import { processIo } from './process-io.ts';
+import { runCli } from './run.ts';
 
-try {
-  const config = parseConfig(process.env);
-  const db = await openDatabase(config);
-  const r = await migrate(db, await loadMigrations());
-  console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : `up to date (${r.alreadyApplied} migrations applied before)`);
-  await db.close();
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : `migration failed: ${(err as Error).message}`);
-  process.exit(1);
-}
+process.exit(await runCli(['migrate', ...process.argv.slice(2)], processIo));

@@ -75,7 +75,8 @@ export class TagDictionary {
 
   /** Writes what changed since the last flush. Flushes never overlap. */
   flush(db: Db): Promise<void> {
-    this.#flushing = this.#flushing.then(() => this.#write(db));
+    // A failed flush must not poison the chain: its entries are queued again for this one.
+    this.#flushing = this.#flushing.catch(() => {}).then(() => this.#write(db));
     return this.#flushing;
   }
 

@@ -1,0 +1,93 @@
+// The HTTP calls the UI makes: Tempo's API on the same origin. Errors carry the server's own
+// message (Tempo answers errors in plain text), so a bad query shows what the server said.
+import { decodeTraceByIdProto, type TraceByIdResult } from './trace-response.ts';
+
+export interface SearchSpan {
+  spanID: string;
+  startTimeUnixNano: string;
+  durationNanos: string;
+}
+
+export interface SearchTrace {
+  traceID: string;
+  rootServiceName: string;
+  rootTraceName?: string;
+  startTimeUnixNano: string;
+  durationMs?: number;
+  spanSets?: Array<{ spans: SearchSpan[]; matched: number }>;
+  serviceStats?: Record<string, { spanCount: number; errorCount?: number }>;
+}
+
+export interface SearchResponse {
+  traces: SearchTrace[];
+  metrics?: Record<string, unknown>;
+}
+
+export interface SearchParams {
+  q: string;
+  limit: number;
+  /** Unix seconds. */
+  start: number;
+  end: number;
+}
+
+export class ApiFailure extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'ApiFailure';
+    this.status = status;
+  }
+}
+
+async function failure(res: Response): Promise<ApiFailure> {
+  const text = (await res.text().catch(() => '')).trim();
+  return new ApiFailure(res.status, text || `${res.status} ${res.statusText}`);
+}
+
+async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
+}
+
+export function searchTraces(p: SearchParams, signal?: AbortSignal): Promise<SearchResponse> {
+  const qs = new URLSearchParams({ q: p.q, limit: String(p.limit), start: String(p.start), end: String(p.end), spss: '3' });
+  return getJson<SearchResponse>(`/api/search?${qs}`, signal);
+}
+
+/** The trace, decoded; an unknown id gives a trace with no spans (Tempo's v2 never 404s). */
+export async function fetchTrace(id: string, signal?: AbortSignal): Promise<TraceByIdResult> {
+  const res = await fetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/protobuf' } });
+  if (!res.ok) throw await failure(res);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // Marks for `npm run bench:ui`: transfer ends here, decoding starts.
+  performance.mark('tracegres:trace-received');
+  return decodeTraceByIdProto(bytes);
+}
+
+/** The trace as Tempo's JSON text, for the JSON view and download. */
+export async function fetchTraceJson(id: string, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) throw await failure(res);
+  return res.text();
+}
+
+export interface TagScopes {
+  scopes: Array<{ name: string; tags: string[] }>;
+}
+
+export function fetchTagNames(signal?: AbortSignal): Promise<TagScopes> {
+  return getJson<TagScopes>('/api/v2/search/tags', signal);
+}
+
+export interface TagValue {
+  type: string;
+  value: string;
+}
+
+/** Values seen for a TraceQL identifier such as `resource.service.name` or `name`. */
+export async function fetchTagValues(identifier: string, signal?: AbortSignal): Promise<TagValue[]> {
+  const body = await getJson<{ tagValues: TagValue[] }>(`/api/v2/search/tag/${encodeURIComponent(identifier)}/values`, signal);
+  return body.tagValues ?? [];
+}

@@ -1,0 +1,53 @@
+// Attribute names and values for autocomplete and the search form, from Tempo's tag APIs.
+// Names load once per page; values load per identifier on first use and are kept.
+import { fetchTagNames, fetchTagValues, type TagValue } from '../lib/api.ts';
+
+class TagCatalog {
+  /** Attribute names by scope (`resource`, `span`, `event`, ...). */
+  names = $state.raw<Record<string, string[]>>({});
+  /** Values by identifier (`resource.service.name`, `name`, `.http.route`). */
+  values = $state.raw<Record<string, TagValue[]>>({});
+  private loadingNames: Promise<void> | undefined;
+  private loadingValues = new Map<string, Promise<TagValue[]>>();
+
+  loadNames(): Promise<void> {
+    this.loadingNames ??= fetchTagNames().then(
+      (r) => {
+        const out: Record<string, string[]> = {};
+        for (const s of r.scopes ?? []) out[s.name] = [...s.tags].sort();
+        this.names = out;
+      },
+      () => {
+        // Autocomplete is a help, not a requirement: the editor works without names.
+        this.loadingNames = undefined;
+      },
+    );
+    return this.loadingNames;
+  }
+
+  /** Names for a scope; `unscoped` means span and resource names together. */
+  namesFor(scope: string): string[] {
+    if (scope !== 'unscoped') return this.names[scope] ?? [];
+    return [...new Set([...(this.names.span ?? []), ...(this.names.resource ?? [])])].sort();
+  }
+
+  loadValues(identifier: string): Promise<TagValue[]> {
+    let p = this.loadingValues.get(identifier);
+    if (!p) {
+      p = fetchTagValues(identifier).then(
+        (vals) => {
+          this.values = { ...this.values, [identifier]: vals };
+          return vals;
+        },
+        () => {
+          this.loadingValues.delete(identifier);
+          return [];
+        },
+      );
+      this.loadingValues.set(identifier, p);
+    }
+    return p;
+  }
+}
+
+export const tags = new TagCatalog();

@@ -1,0 +1,159 @@
+// `npm run bench:ui`: how the trace page copes with big traces, in real Chromium against a real
+// server process on Postgres. Builds one trace of about 10,000 and one of about 50,000 spans
+// from the trace generator's large batch-job traces, sends them over OTLP/HTTP, then prints for
+// each: the time to open the trace page (navigation to the first waterfall rows, median of a few
+// opens, with the fetch+decode and model-building parts), and frame times while scrolling the
+// waterfall steadily and in fast flings. Prints figures; it fails only if it cannot measure.
+//   --sizes 10000,50000   --opens 3   --scroll-ms 3000
+import type { ResourceSpans, Span, TracesData } from '@tracegres/otlp';
+import { countSpans, createGenerator, sendTraces } from '@tracegres/loadgen';
+import { launchChromium } from '../tests/support/browser.ts';
+import { createServerDatabase } from '../tests/support/databases.ts';
+import { ensureWebBuilt } from '../tests/e2e/web-build.ts';
+import { parseArgs, num, startServer } from './bench-support.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const sizes = (args.sizes ?? '10000,50000').split(',').map(Number);
+const opens = num(args, 'opens', 3);
+const scrollMs = num(args, 'scroll-ms', 3000);
+
+/**
+ * One trace of at least `target` spans: the generator's large traces (a batch job fanning out),
+ * grafted under the first one's root until there are enough spans, as one job's sub-runs.
+ */
+function bigTrace(target: number, seed: number): { td: TracesData; traceId: string; spans: number } {
+  const startTimeNs = BigInt(Date.now() - 20 * 60_000) * 1_000_000n;
+  const out: ResourceSpans[] = [];
+  let root: Span | undefined;
+  let total = 0;
+  // Each graft is capped at what is still missing, so the total lands near the target.
+  for (let k = 0; total < target * 0.97; k++) {
+    const g = createGenerator({ seed: seed * 1000 + k, startTimeNs, largeTraceShare: 1, maxSpans: Math.max(400, target - total) });
+    const td = g.nextTrace();
+    const spans = td.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    const own = spans.find((s) => s.parentSpanId === '');
+    if (!root) root = own;
+    else {
+      const shift = root.startTimeUnixNano + 1_000_000n - (own?.startTimeUnixNano ?? root.startTimeUnixNano);
+      for (const s of spans) {
+        s.traceId = root.traceId;
+        s.startTimeUnixNano += shift;
+        s.endTimeUnixNano += shift;
+        for (const e of s.events) e.timeUnixNano += shift;
+        if (s.parentSpanId === '') s.parentSpanId = root.spanId;
+        if (s.endTimeUnixNano > root.endTimeUnixNano) root.endTimeUnixNano = s.endTimeUnixNano;
+      }
+    }
+    out.push(...td.resourceSpans);
+    total += countSpans(td);
+  }
+  return { td: { resourceSpans: out }, traceId: root!.traceId, spans: total };
+}
+
+/** Splits a trace into requests of at most `n` spans. */
+function chunks(td: TracesData, n: number): TracesData[] {
+  const out: TracesData[] = [];
+  let cur: ResourceSpans[] = [];
+  let count = 0;
+  for (const rs of td.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      for (let i = 0; i < ss.spans.length; i += n) {
+        const part = ss.spans.slice(i, i + n);
+        if (count + part.length > n && count > 0) {
+          out.push({ resourceSpans: cur });
+          cur = [];
+          count = 0;
+        }
+        cur.push({ resource: rs.resource, schemaUrl: rs.schemaUrl, scopeSpans: [{ scope: ss.scope, schemaUrl: ss.schemaUrl, spans: part }] });
+        count += part.length;
+      }
+    }
+  }
+  if (count) out.push({ resourceSpans: cur });
+  return out;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const f1 = (x: number) => x.toFixed(1);
+
+await ensureWebBuilt();
+const db = await createServerDatabase('tg_bench_ui');
+// In-process compaction is off: the trace page reads stored spans directly, and the rollup of one
+// 50,000-span trace would compete with the browser for this machine's two cores.
+const server = await startServer(db.url, { COMPACTION_INTERVAL: '0' });
+const browser = await launchChromium();
+try {
+  console.log(`bench:ui — Chromium ${browser.version()}, server ${server.url} on Postgres`);
+  for (const [k, size] of sizes.entries()) {
+    const { td, traceId, spans } = bigTrace(size, 1000 + k);
+    for (const part of chunks(td, 5000)) {
+      const r = await sendTraces(part, { url: server.url, timeoutMs: 120_000 });
+      if (!r.ok) throw new Error(`sending failed: ${r.status} ${r.error}`);
+    }
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const openMs: number[] = [];
+    const buildMs: number[] = [];
+    const serverMs: number[] = [];
+    const transferMs: number[] = [];
+    const decodeMs: number[] = [];
+    for (let i = 0; i < opens; i++) {
+      await page.goto('about:blank');
+      const t0 = Date.now();
+      await page.goto(`${server.url}/trace/${traceId}`);
+      await page.locator('[data-testid=span-row]').first().waitFor({ timeout: 60_000 });
+      openMs.push(Date.now() - t0);
+      const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+      const res = await page.evaluate(() => {
+        const r = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v2/traces/')) as PerformanceResourceTiming;
+        return { start: r.startTime, requestStart: r.requestStart, responseStart: r.responseStart, responseEnd: r.responseEnd };
+      });
+      serverMs.push(res.responseStart - res.requestStart);
+      transferMs.push(marks['tracegres:trace-received'] - res.responseStart);
+      decodeMs.push(marks['tracegres:trace-fetched'] - marks['tracegres:trace-received']);
+      buildMs.push(marks['tracegres:trace-built'] - marks['tracegres:trace-fetched']);
+    }
+    const rowsShown = await page.locator('[data-testid=span-row]').count();
+    const title = await page.getByTestId('trace-spans').innerText();
+    // Scrolls by `px` every animation frame for `scrollMs` (bouncing at the ends) and returns
+    // the time between frames. Passed as text: tsx would wrap named functions in a helper the
+    // page does not have.
+    const scroll = (px: number) =>
+      page.evaluate<number[]>(`new Promise((done) => {
+        const el = document.querySelector('[data-testid=waterfall-scroller]');
+        el.scrollTop = 0;
+        const frames = [];
+        let dir = 1;
+        let last = performance.now();
+        const end = last + ${scrollMs};
+        const step = (now) => {
+          frames.push(now - last);
+          last = now;
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) dir = -1;
+          else if (el.scrollTop <= 0) dir = 1;
+          el.scrollTop += dir * ${px};
+          if (now < end) requestAnimationFrame(step);
+          else done(frames.slice(1));
+        };
+        requestAnimationFrame(step);
+      })`);
+    console.log(`\n${spans.toLocaleString()} spans (header says ${title}; ${rowsShown} rows in the DOM)`);
+    console.log(`  open: median ${median(openMs)} ms of ${openMs.join(', ')} (navigation to first waterfall rows)`);
+    console.log(
+      `    of which (medians): server answer ${f1(median(serverMs))} ms, transfer ${f1(median(transferMs))} ms, protobuf decode ${f1(median(decodeMs))} ms, ` +
+        `building the model ${f1(median(buildMs))} ms; the rest (page load, first render) ${f1(median(openMs) - median(serverMs) - median(transferMs) - median(decodeMs) - median(buildMs))} ms`,
+    );
+    for (const [label, px] of [['steady scroll 40 px/frame', 40], ['fling 1200 px/frame', 1200]] as const) {
+      const frames = await scroll(px);
+      const slow = frames.filter((f) => f > 1000 / 30).length;
+      console.log(
+        `  ${label}: ${frames.length} frames, median ${f1(median(frames))} ms, p95 ${f1(pct(frames, 95))} ms, p99 ${f1(pct(frames, 99))} ms, max ${f1(Math.max(...frames))} ms, ${slow} over 33 ms`,
+      );
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  await db.drop();
+}

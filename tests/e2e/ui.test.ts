@@ -1,0 +1,324 @@
+// The web UI end to end: real Chromium against the real app on a test database, with traces sent
+// by the OpenTelemetry SDK. Each step saves a screenshot to artifacts/screenshots/ for review.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { type TestServer, startTestServer } from '../support/app.ts';
+import { launchChromium } from '../support/browser.ts';
+import { drivers } from '../support/databases.ts';
+import { type SentTraces, XSS, sendTestTraces } from './fixtures.ts';
+import { ensureWebBuilt } from './web-build.ts';
+
+const shots = new URL('../../artifacts/screenshots/', import.meta.url).pathname;
+
+describe('web UI', { timeout: 180_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let ids: SentTraces;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: `${shots}${name}.png`, fullPage: false });
+  const rowCount = () => page.locator('[data-testid=span-row]').count();
+  const searchUrl = (q: string) => `${server.url}/search?q=${encodeURIComponent(q)}&lookback=1h`;
+
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    await ensureWebBuilt();
+    server = await startTestServer(drivers.includes('postgres') ? 'postgres' : 'pglite');
+    ids = await sendTestTraces(server.url);
+    await server.deps.tags.flush(server.database.db);
+    browser = await launchChromium();
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('serves the app with content types and a fallback for client routes', async () => {
+    const index = await fetch(`${server.url}/trace/abc?span=1`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
+    const html = await index.text();
+    const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(js, 'index.html references a script');
+    const script = await fetch(`${server.url}${js}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.match(script.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal((await fetch(`${server.url}/assets/nope.js`)).status, 404);
+    assert.equal((await fetch(`${server.url}/api/nope`)).status, 404, 'API paths do not fall back to the app');
+  });
+
+  test('search by TraceQL shows matching traces in a plot and a table', async () => {
+    await page.goto(`${server.url}/search`);
+    await page.getByTestId('search-idle').waitFor();
+    const editor = page.getByTestId('traceql-input');
+    await editor.fill('{ resource.service.name = "catalog" }');
+    await page.getByTestId('run-query').click();
+    await page.getByTestId('results-table').waitFor();
+    assert.equal(await page.getByTestId('result-row').count(), 2);
+    assert.equal(await page.getByTestId('scatter-dot').count(), 2);
+    assert.match(page.url(), /q=%7B\+resource\.service\.name/);
+    await shot('search-traceql');
+  });
+
+  test('a parse error is marked at its line and column', async () => {
+    const editor = page.getByTestId('traceql-input');
+    await editor.fill('{ resource.service.name =\n  && }');
+    const err = page.getByTestId('traceql-error');
+    await err.waitFor();
+    assert.match(await err.innerText(), /parse error at line 2, col 3/);
+    assert.equal(await page.locator('.tq-error').innerText(), '&&');
+    await shot('search-parse-error');
+  });
+
+  test('autocomplete offers scopes, attribute names and values', async () => {
+    const editor = page.getByTestId('traceql-input');
+    await editor.fill('');
+    await editor.pressSequentially('{ resource.serv');
+    const list = page.getByTestId('traceql-suggestions');
+    await list.getByText('service.name', { exact: true }).waitFor();
+    await editor.press('Enter');
+    await editor.pressSequentially(' = ');
+    await list.getByText('checkout', { exact: true }).waitFor();
+    await shot('search-autocomplete');
+    await list.getByText('checkout', { exact: true }).click();
+    assert.equal(await editor.inputValue(), '{ resource.service.name = "checkout" ');
+  });
+
+  test('search by the form writes TraceQL into the editor', async () => {
+    await page.getByTestId('form-service').selectOption('frontend');
+    await page.getByTestId('form-tags').fill('http.response.status_code=500');
+    await page.getByTestId('form-submit').click();
+    await page.getByTestId('results-table').waitFor();
+    assert.equal(
+      await page.getByTestId('traceql-input').inputValue(),
+      '{ resource.service.name = "frontend" && .http.response.status_code = 500 }',
+    );
+    await page.locator(`[data-testid=result-row][data-trace-id="${ids.checkout}"]`).waitFor();
+    assert.equal(await page.getByTestId('result-row').count(), 1);
+    await shot('search-form');
+  });
+
+  test('results sort like Jaeger', async () => {
+    await page.goto(searchUrl('{}'));
+    await page.getByTestId('results-table').waitFor();
+    const order = () => page.getByTestId('result-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-trace-id')));
+    assert.equal((await order())[0], ids.xss, 'most recent first');
+    await page.getByTestId('sort-select').selectOption('longest');
+    assert.equal((await order())[0], ids.slow, 'longest first');
+    await page.getByTestId('sort-select').selectOption('mostSpans');
+    assert.equal((await order())[0], ids.checkout, 'most spans first');
+    await page.getByTestId('sort-select').selectOption('oldest');
+    assert.equal((await order())[0], ids.slow, 'oldest first');
+    assert.match(page.url(), /sort=oldest/);
+    // Pick two to compare: the button leads to the (placeholder) compare page.
+    const checks = page.getByTestId('compare-check');
+    await checks.nth(0).check();
+    await checks.nth(1).check();
+    await shot('search-results');
+    await page.getByTestId('compare-button').click();
+    await page.getByTestId('compare-placeholder').waitFor();
+    await page.goBack();
+    await page.getByTestId('results-table').waitFor();
+  });
+
+  test('clicking a result opens the trace page', async () => {
+    await page.locator(`[data-testid=result-row][data-trace-id="${ids.checkout}"] [data-testid=result-link]`).click();
+    await page.getByTestId('trace-header').waitFor();
+    assert.equal(new URL(page.url()).pathname, `/trace/${ids.checkout}`);
+    assert.equal(await page.getByTestId('trace-title').innerText(), 'frontend: GET /checkout');
+    assert.equal(await page.getByTestId('trace-spans').innerText(), '7');
+    assert.equal(await page.getByTestId('trace-services').innerText(), '3');
+    assert.equal(await page.getByTestId('trace-depth').innerText(), '4');
+    assert.equal(await page.getByTestId('trace-errors').innerText(), '2');
+    assert.equal(await rowCount(), 7);
+    await shot('trace');
+  });
+
+  test('collapse and expand', async () => {
+    await page.locator(`[data-span-id="${ids.checkoutSpans.root}"] [data-testid=span-toggle]`).click();
+    assert.equal(await rowCount(), 1);
+    await page.locator(`[data-span-id="${ids.checkoutSpans.root}"] [data-testid=span-toggle]`).click();
+    assert.equal(await rowCount(), 7);
+    await page.getByTestId('collapse-one').click();
+    assert.equal(await rowCount(), 6, 'the deepest open parent (reserve stock) folds');
+    await page.getByTestId('collapse-all').click();
+    assert.equal(await rowCount(), 1);
+    await page.getByTestId('expand-one').click();
+    assert.equal(await rowCount(), 3);
+    await shot('trace-collapsed');
+    await page.getByTestId('expand-all').click();
+    assert.equal(await rowCount(), 7);
+  });
+
+  test('find in trace counts matches and steps through them', async () => {
+    await page.getByTestId('find-input').fill('checkout');
+    await page.getByTestId('find-count').filter({ hasText: '4 matches' }).waitFor();
+    await page.getByTestId('find-input').press('Enter');
+    assert.equal(await page.getByTestId('find-count').innerText(), '1 of 4');
+    await page.getByTestId('find-next').click();
+    assert.equal(await page.getByTestId('find-count').innerText(), '2 of 4');
+    await page.getByTestId('find-prev').click();
+    await page.getByTestId('find-prev').click();
+    assert.equal(await page.getByTestId('find-count').innerText(), '4 of 4');
+    assert.match(page.url(), /uiFind=checkout/);
+    await page.getByTestId('find-input').fill('acme-pay');
+    await page.getByTestId('find-count').filter({ hasText: '1 match' }).waitFor();
+    await shot('trace-find');
+    await page.getByTestId('find-input').press('Escape');
+    assert.equal(await page.locator('[data-testid=span-row].match').count(), 0);
+  });
+
+  test('span detail shows attributes, resource, events and status', async () => {
+    await page.locator(`[data-span-id="${ids.checkoutSpans.charge}"]`).click();
+    const detail = page.getByTestId('span-detail');
+    await detail.waitFor();
+    assert.equal(await page.getByTestId('span-detail-name').innerText(), 'charge card');
+    assert.match(await page.getByTestId('span-attributes').innerText(), /payment\.provider\s+acme-pay/);
+    assert.match(await page.getByTestId('span-resource').innerText(), /service\.name\s+checkout/);
+    const events = await page.getByTestId('span-events').innerText();
+    assert.match(events, /150ms\s+retry/, 'event time is relative to the trace start');
+    assert.match(events, /290ms\s+exception/);
+    assert.match(await page.getByTestId('span-status').innerText(), /error: card declined/);
+    assert.match(page.url(), new RegExp(`span=${ids.checkoutSpans.charge}`));
+    await shot('trace-span-detail');
+  });
+
+  test('a link in the span detail navigates to the linked span', async () => {
+    await page.getByTestId('span-link').first().click();
+    await page.getByTestId('span-detail-name').filter({ hasText: 'reserve stock' }).waitFor();
+    assert.match(page.url(), new RegExp(`span=${ids.checkoutSpans.reserve}`));
+    // A link into another trace opens that trace at the linked span.
+    await page.locator(`[data-span-id="${ids.checkoutSpans.audit}"]`).click();
+    await page.getByTestId('span-link').first().click();
+    await page.getByTestId('trace-title').filter({ hasText: 'catalog: GET /products' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/trace/${ids.slow}`);
+    await page.getByTestId('span-detail-name').filter({ hasText: 'GET /products' }).waitFor();
+    await page.goBack();
+    await page.getByTestId('trace-title').filter({ hasText: 'frontend: GET /checkout' }).waitFor();
+  });
+
+  test('keyboard shortcuts', async () => {
+    await page.goto(`${server.url}/trace/${ids.checkout}`);
+    await page.getByTestId('waterfall').waitFor();
+    await page.keyboard.press(']');
+    assert.equal(await rowCount(), 1, '] collapses all');
+    await page.keyboard.press('[');
+    assert.equal(await rowCount(), 7, '[ expands all');
+    await page.keyboard.press('p');
+    assert.equal(await rowCount(), 6, 'p collapses one level');
+    await page.keyboard.press('o');
+    assert.equal(await rowCount(), 7, 'o expands one level');
+    await page.keyboard.press('f');
+    assert.equal(await page.getByTestId('span-detail-name').innerText(), 'GET /checkout', 'f selects the first span');
+    await page.keyboard.press('f');
+    assert.equal(await page.getByTestId('span-detail-name').innerText(), 'place order');
+    await page.keyboard.press('b');
+    assert.equal(await page.getByTestId('span-detail-name').innerText(), 'GET /checkout');
+    await page.keyboard.press('ArrowUp');
+    await page.getByTestId('reset-zoom').waitFor();
+    await page.keyboard.press('d');
+    await shot('trace-zoomed');
+    await page.getByTestId('reset-zoom').click();
+    await page.keyboard.press('Control+b');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'find-input');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts-help').waitFor();
+    await shot('trace-shortcuts');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByTestId('shortcuts-help').count(), 0);
+  });
+
+  test('drag on the minimap zooms the timeline', async () => {
+    const box = (await page.getByTestId('minimap-area').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.25, box.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + 10, { steps: 4 });
+    await page.mouse.up();
+    await page.getByTestId('reset-zoom').waitFor();
+    await page.getByTestId('reset-zoom').click();
+  });
+
+  test('JSON view and download', async () => {
+    await page.getByTestId('tab-json').click();
+    await page.getByTestId('json-view').locator('pre').waitFor();
+    assert.match(await page.getByTestId('json-view').locator('pre').innerText(), /"resourceSpans"/);
+    assert.match(page.url(), /view=json/);
+    await shot('trace-json');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+    assert.equal(download.suggestedFilename(), `trace-${ids.checkout}.json`);
+    await page.getByTestId('tab-timeline').click();
+  });
+
+  test('the theme toggles and is remembered', async () => {
+    const themeOf = () => page.evaluate(() => document.documentElement.dataset.theme);
+    assert.equal(await themeOf(), 'light');
+    await page.getByTestId('theme-toggle').click();
+    assert.equal(await themeOf(), 'dark');
+    await page.locator(`[data-span-id="${ids.checkoutSpans.charge}"]`).click();
+    await shot('trace-dark');
+    await page.reload();
+    await page.getByTestId('waterfall').waitFor();
+    assert.equal(await themeOf(), 'dark');
+    await page.goto(searchUrl('{}'));
+    await page.getByTestId('results-table').waitFor();
+    await shot('search-dark');
+    await page.getByTestId('theme-toggle').click();
+    assert.equal(await themeOf(), 'light');
+  });
+
+  test('loading, empty and error states', async () => {
+    await page.goto(`${server.url}/trace/${'ab'.repeat(16)}`);
+    await page.getByTestId('trace-empty').waitFor();
+    await shot('trace-not-found');
+    await page.goto(searchUrl('{ resource.service.name = "no-such-service" }'));
+    await page.getByTestId('search-empty').waitFor();
+    await page.goto(`${server.url}/search?q=${encodeURIComponent('{ .a = }')}`);
+    await page.getByTestId('search-error').waitFor();
+    assert.match(await page.getByTestId('search-error').innerText(), /parse error/);
+    await page.getByTestId('trace-id-input').fill(ids.quick);
+    await page.getByTestId('trace-id-input').press('Enter');
+    await page.getByTestId('trace-title').filter({ hasText: 'catalog: GET /products' }).waitFor();
+    await page.goto(`${server.url}/no/such/page`).catch(() => {});
+  });
+
+  test('markup in span data shows as text and runs nothing', async () => {
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(searchUrl('{}'));
+    await page.locator(`[data-testid=result-row][data-trace-id="${ids.xss}"]`).waitFor();
+    assert.match(await page.locator(`[data-testid=result-row][data-trace-id="${ids.xss}"]`).innerText(), /<img src=x onerror=alert\(1\)>/);
+    await page.locator(`[data-testid=result-row][data-trace-id="${ids.xss}"] [data-testid=result-link]`).click();
+    await page.getByTestId('waterfall').waitFor();
+    assert.equal(await page.getByTestId('span-name').first().innerText(), XSS);
+    await page.getByTestId('span-row').first().click();
+    assert.equal(await page.getByTestId('span-detail-name').innerText(), XSS);
+    assert.match(await page.getByTestId('span-attributes').innerText(), /user\.input\s+<img src=x onerror=alert\(1\)>/);
+    assert.match(await page.getByTestId('span-events').innerText(), /<img src=x onerror=alert\(1\)>/);
+    await page.getByTestId('find-input').fill(XSS);
+    await page.getByTestId('find-count').filter({ hasText: '1 match' }).waitFor();
+    await page.getByTestId('tab-json').click();
+    await page.getByTestId('json-view').locator('pre').waitFor();
+    await page.getByTestId('tab-timeline').click();
+    await page.getByTestId('waterfall').waitFor();
+    await shot('trace-xss');
+    assert.equal(await page.locator('img').count(), 0, 'no element was made from span data');
+    await page.waitForTimeout(300);
+    assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
+  test('no script errors on any page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
