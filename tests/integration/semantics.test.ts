@@ -8,6 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { encodeBody } from '@tracegres/loadgen';
 import type { AnyValue } from '@tracegres/otlp';
 import { type Node, type Query, parse, validate } from '@tracegres/traceql';
+import { defaultCompactionSettings } from '../../apps/api/src/compaction/context.ts';
+import { runCompaction } from '../../apps/api/src/compaction/job.ts';
 import { type TestServer, startTestServer } from '../support/app.ts';
 import { drivers } from '../support/databases.ts';
 import { type EvalSpanset, type EvalTrace, type GroupValue, collectTraces, evaluateSearchSpansets } from '../support/evaluator.ts';
@@ -175,6 +177,19 @@ for (const driver of drivers) {
     test(`hand-written queries (${handQueries.length}) equal the evaluator`, () => run(handQueries));
 
     test(`random queries from the grammar (${randomQueries.length}) equal the evaluator`, () => run(randomQueries));
+
+    test('after the compaction job numbered every trace, structural queries still equal the evaluator', async () => {
+      const summary = await runCompaction({
+        db: server.deps.db,
+        partitions: server.deps.partitions,
+        now: () => Date.now() + 60_000,
+        settings: defaultCompactionSettings(server.deps.config.retentionSeconds, 0),
+      });
+      assert.equal(summary.tracesNumbered, traces.size, 'every trace numbered');
+      const structural = [...handQueries, ...randomQueries].filter((q) => /[>}<~]\s*[!&]?(>>?|<<?|~)|\)\s*[!&]?(>>?|<<?|~)/.test(q));
+      assert.ok(structural.length > 30, `${structural.length} structural queries`);
+      await run(structural);
+    });
 
     test('constructs outside the compiler are 400s naming them', async () => {
       for (const [q, re] of REJECTED) {

@@ -54,19 +54,23 @@ describe('compileSearch: golden SQL', () => {
     assert.ok(params.includes('by(resource.service.name)'));
   });
 
-  it('structural descendant uses the recursive ancestor closure; durations are numeric params', () => {
+  it('structural descendant: nested-set ranges on compacted traces, the recursive closure for the rest', () => {
     const { text, params } = compile('{ status = error } >> { duration > 1s }');
     assert.match(text, /^with recursive /);
-    assert.match(text, /anc \(trace_id, span_id, anc_id\) as \(/);
+    assert.match(text, /anc \(trace_id, span_id, anc_id\) as \(select trace_id, span_id, parent_span_id from sp where parent_span_id is not null and not t_compacted /);
+    assert.match(text, /bool_and\(compacted\) and not exists \(select 1 from traces u where u\.trace_id = traces\.trace_id and u\.tenant_id = \$1::int4 and not u\.compacted\) as compacted/);
     assert.equal(
       body(text),
       [
-        'c1 as (select s.trace_id, s.span_id, s.parent_span_id from sp s where coalesce(s.status_code = $4::int2, false)),',
-        'c2 as (select s.trace_id, s.span_id, s.parent_span_id from sp s where coalesce(s.duration_ns::numeric > $5::numeric, false)),',
-        'c3 as (select b.trace_id, b.span_id, b.parent_span_id from c2 b where exists (select 1 from c1 a where a.trace_id = b.trace_id and exists (select 1 from anc x where x.trace_id = b.trace_id and x.span_id = b.span_id and x.anc_id = a.span_id))),',
+        'c1 as (select s.trace_id, s.span_id, s.parent_span_id, s.nested_left, s.nested_right, s.t_compacted from sp s where coalesce(s.status_code = $4::int2, false)),',
+        'c2 as (select s.trace_id, s.span_id, s.parent_span_id, s.nested_left, s.nested_right, s.t_compacted from sp s where coalesce(s.duration_ns::numeric > $5::numeric, false)),',
+        'c3 as (select b.trace_id, b.span_id, b.parent_span_id, b.nested_left, b.nested_right, b.t_compacted from c2 b where exists (select 1 from c1 a where a.trace_id = b.trace_id and ' +
+          'case when a.t_compacted then a.nested_left < b.nested_left and b.nested_right < a.nested_right ' +
+          'else exists (select 1 from anc x where x.trace_id = b.trace_id and x.span_id = b.span_id and x.anc_id = a.span_id) end)),',
       ].join('\n'),
     );
     assert.deepEqual(params.slice(3, 5), [2, '1000000000']);
+    assert.doesNotMatch(compile('{ status = error } > { duration > 1s }').text, /nested_left|compacted/, 'only ancestry reads the numbers');
   });
 
   it('scalar filter groups the input spanset per trace (window aggregates, one pass)', () => {

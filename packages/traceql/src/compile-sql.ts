@@ -74,9 +74,12 @@ class Builder {
 
   /** True when the query has `by()`: every relation then carries the group column `g`. */
   readonly grouped: boolean;
+  /** True when the query relates ancestors (`>>`, `<<` and their forms): rows carry nested-set numbers. */
+  readonly nested: boolean;
 
-  constructor(grouped: boolean) {
+  constructor(grouped: boolean, nested: boolean) {
     this.grouped = grouped;
+    this.nested = nested;
   }
 
   cte(sql: string): string {
@@ -87,7 +90,7 @@ class Builder {
 
   /** The row columns of alias `a` (and its group, `[]` for `sp` itself). */
   cols(a: string, input?: string): string {
-    const base = `${a}.trace_id, ${a}.span_id, ${a}.parent_span_id`;
+    const base = `${a}.trace_id, ${a}.span_id, ${a}.parent_span_id${this.nested ? `, ${a}.nested_left, ${a}.nested_right, ${a}.t_compacted` : ''}`;
     if (!this.grouped) return base;
     return `${base}, ${input === SP ? `'[]'::text as g` : `${a}.g`}`;
   }
@@ -116,10 +119,18 @@ function relation(op: string): string {
       return 'b.span_id = a.parent_span_id';
     case '~':
       return 'a.parent_span_id = b.parent_span_id and a.span_id <> b.span_id';
+    // A compacted trace has nested-set numbers: ancestry is a range check. Others (fresh, or
+    // re-opened by a late span) walk the recursive closure `anc`, built for them only.
     case '>>':
-      return 'exists (select 1 from anc x where x.trace_id = b.trace_id and x.span_id = b.span_id and x.anc_id = a.span_id)';
+      return (
+        'case when a.t_compacted then a.nested_left < b.nested_left and b.nested_right < a.nested_right ' +
+        'else exists (select 1 from anc x where x.trace_id = b.trace_id and x.span_id = b.span_id and x.anc_id = a.span_id) end'
+      );
     case '<<':
-      return 'exists (select 1 from anc x where x.trace_id = b.trace_id and x.span_id = a.span_id and x.anc_id = b.span_id)';
+      return (
+        'case when a.t_compacted then b.nested_left < a.nested_left and a.nested_right < b.nested_right ' +
+        'else exists (select 1 from anc x where x.trace_id = b.trace_id and x.span_id = a.span_id and x.anc_id = b.span_id) end'
+      );
   }
   throw new Error(`unknown structural operator ${op}`);
 }
@@ -216,14 +227,17 @@ function stage(b: Builder, st: PipelineStage, input: Rel): Rel {
     case 'groupBy': {
       const g = groupedBy(st, input.name === SP ? `'[]'` : 'i.g', b.p);
       const name = b.cte(
-        `select i.trace_id, i.span_id, i.parent_span_id, ${g} as g from ${input.name} i ` +
+        `select ${b.cols('i').replace(/, i\.g$/, '')}, ${g} as g from ${input.name} i ` +
           `join ${SP} s on s.trace_id = i.trace_id and s.span_id = i.span_id`,
       );
       return { name, split: true };
     }
     case 'coalesce':
       if (!b.grouped) return input;
-      return { name: b.cte(`select distinct i.trace_id, i.span_id, i.parent_span_id, '[]'::text as g from ${input.name} i`), split: false };
+      return {
+        name: b.cte(`select distinct ${b.cols('i').replace(/, i\.g$/, '')}, '[]'::text as g from ${input.name} i`),
+        split: false,
+      };
     case 'select':
       // Only changes which attributes the response shows (the API reads them off the AST).
       return input;
@@ -238,6 +252,15 @@ function pipeline(b: Builder, pl: Pipeline, input: string): Rel {
 }
 
 /** Whether any stage of the query is `by()`. */
+/** Whether the query has an ancestor/descendant operator (`>>`, `<<`, negated or union forms). */
+function hasAncestry(n: unknown): boolean {
+  if (!n || typeof n !== 'object') return false;
+  if (Array.isArray(n)) return n.some(hasAncestry);
+  const node = n as { kind?: string; op?: string };
+  if (node.kind === 'spansetOp' && /^[!&]?(>>|<<)$/.test(node.op ?? '')) return true;
+  return Object.entries(n).some(([k, v]) => k !== 'pos' && k !== 'opPos' && hasAncestry(v));
+}
+
 function hasGroupBy(n: unknown): boolean {
   if (!n || typeof n !== 'object') return false;
   if (Array.isArray(n)) return n.some(hasGroupBy);
@@ -252,7 +275,7 @@ function hasGroupBy(n: unknown): boolean {
  */
 export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
   if (q.body.kind !== 'pipeline') throw new TraceQLUnsupportedError('metrics queries in search', q.body.pos);
-  const b = new Builder(hasGroupBy(q.body));
+  const b = new Builder(hasGroupBy(q.body), hasAncestry(q.body));
   const tenant = b.p.add(o.tenantId, 'int4');
   const start = b.p.add(o.startNs.toString(), 'int8');
   const end = b.p.add(o.endNs.toString(), 'int8');
@@ -266,7 +289,10 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
 
   const tr =
     `tr as materialized (select trace_id, min(start_ns) as start_ns, max(end_ns) as end_ns, ` +
-    `max(root_service) as root_service, max(root_name) as root_name from traces ` +
+    `max(root_service) as root_service, max(root_name) as root_name` +
+    // Nested-set numbers hold only when every summary row of the trace (in or out of the window) is compacted.
+    (b.nested ? `, bool_and(compacted) and not exists (select 1 from traces u where u.trace_id = traces.trace_id and u.tenant_id = ${tenant} and not u.compacted) as compacted` : '') +
+    ` from traces ` +
     `where tenant_id = ${tenant} and start_ns <= ${end} and end_ns >= ${start} group by trace_id` +
     (having.length ? ` having ${having.join(' and ')}` : '') +
     `)`;
@@ -275,6 +301,7 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
     `sp as materialized (select s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.duration_ns, s.name, s.kind, ` +
     `s.status_code, s.status_message, s.attrs, r.attrs as r_attrs, t.start_ns as t_start_ns, t.end_ns as t_end_ns, ` +
     `t.root_name as t_root_name, t.root_service as t_root_service` +
+    (b.nested ? ', s.nested_left, s.nested_right, t.compacted as t_compacted' : '') +
     (uses.has('events') ? ', s.events' : '') +
     (uses.has('links') ? ', s.links' : '') +
     (uses.has('scope') ? ', sc.name as sc_name, sc.version as sc_version, sc.attrs as sc_attrs' : '') +
@@ -283,7 +310,7 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
     (uses.has('scope') ? `left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id ` : '') +
     `where s.tenant_id = ${tenant} and s.start_ns >= (select min(start_ns) from tr) and s.start_ns <= (select max(end_ns) from tr))`;
   const anc =
-    `anc (trace_id, span_id, anc_id) as (select trace_id, span_id, parent_span_id from sp where parent_span_id is not null ` +
+    `anc (trace_id, span_id, anc_id) as (select trace_id, span_id, parent_span_id from sp where parent_span_id is not null and not t_compacted ` +
     `union select x.trace_id, x.span_id, p.parent_span_id from anc x join sp p on p.trace_id = x.trace_id and p.span_id = x.anc_id ` +
     `where p.parent_span_id is not null)`;
   const ctes = [tr, sp, ...(b.needsAncestors ? [anc] : []), ...b.ctes];

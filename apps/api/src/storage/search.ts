@@ -61,11 +61,14 @@ export interface SearchWindow {
   startNs: bigint;
   endNs: bigint;
   limit: number;
-  /** First slice's length; later slices double. Default: 1/16 of the window, at least a minute. */
+  /**
+   * First slice's length; later slices double. Default: 1/64 of the window, at least 15 s: most
+   * searches fill their limit from the newest minute, and each slice costs in proportion to its spans.
+   */
   firstSliceNs?: bigint;
 }
 
-const MINUTE_NS = 60_000_000_000n;
+const MIN_FIRST_SLICE_NS = 15_000_000_000n;
 
 /**
  * Runs a search inside one transaction (on Postgres with a statement timeout), newest slice of
@@ -94,7 +97,7 @@ export async function runSearch(
     const rows: SearchSqlRow[] = [];
     const found = new Set<string>();
     let inspected = 0;
-    let slice = w.firstSliceNs ?? ((w.endNs - w.startNs) / 16n > MINUTE_NS ? (w.endNs - w.startNs) / 16n : MINUTE_NS);
+    let slice = w.firstSliceNs ?? ((w.endNs - w.startNs) / 64n > MIN_FIRST_SLICE_NS ? (w.endNs - w.startNs) / 64n : MIN_FIRST_SLICE_NS);
     for (let to = w.endNs; found.size < w.limit; ) {
       const last = to - slice < w.startNs;
       const fromNs = last ? undefined : to - slice + 1n;
