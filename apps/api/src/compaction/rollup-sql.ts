@@ -50,10 +50,17 @@ const peerName = (x: string) => `coalesce(${a(x, 'peer.service')}, ${a(x, 'db.na
  * latency is the real side's.
  */
 export const EDGES_OF_WINDOW = `
-with s as (
-  select tenant_id, trace_id, span_id, parent_span_id, start_ns, duration_ns, kind, status_code, service_name, attrs
+with s as materialized (
+  -- Only the span kinds that make edges, and only the attribute values the rules read (small
+  -- text, not whole attribute maps), from the window widened by the pairing slack.
+  select tenant_id, trace_id, span_id, parent_span_id, start_ns, duration_ns, kind, status_code, service_name,
+         case when kind in (3, 4) then
+           case when ${isDatabase('spans')} then ${databaseName('spans')} else ${peerName('spans')} end
+         end as virtual_server,
+         case when kind in (3, 4) and ${isDatabase('spans')} then 'database' else 'virtual_node' end as virtual_type,
+         case when kind in (2, 5) and parent_span_id is null then ${peerName('spans')} end as root_peer
     from spans
-   where start_ns >= $1::text::int8 - $3::text::int8 and start_ns < $2::text::int8 + $3::text::int8
+   where start_ns >= $1::text::int8 - $3::text::int8 and start_ns < $2::text::int8 + $3::text::int8 and kind between 2 and 5
 ),
 req as (
   select * from s where start_ns >= $1::text::int8 and start_ns < $2::text::int8
@@ -66,22 +73,20 @@ paired as (
    where (c.kind = 3 and v.kind = 2) or (c.kind = 4 and v.kind = 5)
 ),
 unpaired as (
-  select c.tenant_id, c.start_ns, c.service_name as client,
-         case when ${isDatabase('c')} then ${databaseName('c')} else ${peerName('c')} end as server,
-         case when ${isDatabase('c')} then 'database' else 'virtual_node' end as connection_type,
+  select c.tenant_id, c.start_ns, c.service_name as client, c.virtual_server as server, c.virtual_type as connection_type,
          c.status_code = 2 as failed, c.duration_ns as client_ns, c.duration_ns as server_ns
     from req c
-   where c.kind in (3, 4)
+   where c.kind in (3, 4) and c.virtual_server is not null
      and not exists (select 1 from s v where v.tenant_id = c.tenant_id and v.trace_id = c.trace_id and v.parent_span_id = c.span_id and v.kind in (2, 5))
 ),
 roots as (
-  select v.tenant_id, v.start_ns, coalesce(${peerName('v')}, 'user') as client, v.service_name as server,
+  select v.tenant_id, v.start_ns, coalesce(v.root_peer, 'user') as client, v.service_name as server,
          'virtual_node' as connection_type, v.status_code = 2 as failed, v.duration_ns as client_ns, v.duration_ns as server_ns
     from req v
    where v.kind in (2, 5) and v.parent_span_id is null
 ),
 edges as (
-  select * from paired union all select * from unpaired where server is not null union all select * from roots
+  select * from paired union all select * from unpaired union all select * from roots
 )
 select tenant_id, (start_ns / 60000000000) * 60000000000 as minute_ns, client, server, connection_type,
        count(*) as calls, count(*) filter (where failed) as failed,

@@ -5,9 +5,9 @@ import { readWatermark, writeWatermark } from './state.ts';
 
 const STEP = 'rollups';
 /** Minutes rolled up per transaction (bounded work, frequent watermark progress). */
-const CHUNK_MINUTES = 30n;
+const CHUNK_MINUTES = 10n;
 /** How far before/after the window a request's other side is looked for (clock skew, long calls). */
-const PAIR_SLACK_NS = 10n * MINUTE_NS;
+const PAIR_SLACK_NS = 5n * MINUTE_NS;
 
 /**
  * Step 3: rolls spans up into per-minute span metrics and service-graph edges. Each chunk of
@@ -32,6 +32,10 @@ export async function rollUp(ctx: CompactionContext): Promise<{ minutes: number;
   while (from < end) {
     const to = from + CHUNK_MINUTES * MINUTE_NS < end ? from + CHUNK_MINUTES * MINUTE_NS : end;
     await ctx.db.transaction(async (tx) => {
+      // Fresh partitions may have no statistics yet: a nested loop over the pairing join would be
+      // quadratic in the spans of a big trace, so hash joins and bitmap (BRIN) scans only.
+      await tx.query(`set local enable_nestloop = off`);
+      await tx.query(`set local enable_indexscan = off`);
       await replaceWindow(tx, 'span_metrics', SPAN_METRICS_OF_WINDOW, SPAN_METRIC_KEY, SPAN_METRIC_VALUES, from, to);
       await replaceWindow(tx, 'service_graph', EDGES_OF_WINDOW, EDGE_KEY, EDGE_VALUES, from, to);
       if (to > w!) await writeWatermark(tx, STEP, to);
