@@ -1,10 +1,12 @@
 // `npm run bench:ui`: how the trace page copes with big traces, in real Chromium against a real
-// server process on Postgres. Builds one trace of about 10,000 and one of about 50,000 spans
+// server process on Postgres. Builds traces of about 1,000 (the baseline: on a busy machine frame
+// times say as much about the machine as about the page), 10,000 and 50,000 spans
 // from the trace generator's large batch-job traces, sends them over OTLP/HTTP, then prints for
 // each: the time to open the trace page (navigation to the first waterfall rows, median of a few
-// opens, with the fetch+decode and model-building parts), and frame times while scrolling the
-// waterfall steadily and in fast flings. Prints figures; it fails only if it cannot measure.
-//   --sizes 10000,50000   --opens 3   --scroll-ms 3000
+// opens, split into server, transfer, decode, model building and the rest), and frame times
+// while scrolling the waterfall steadily, fast, and in jumps of a whole screen per frame. Prints figures; it fails only if it cannot measure.
+//   --sizes 1000,10000,50000   --opens 3   --scroll-ms 3000
+import { mkdirSync } from 'node:fs';
 import type { ResourceSpans, Span, TracesData } from '@tracegres/otlp';
 import { countSpans, createGenerator, sendTraces } from '@tracegres/loadgen';
 import { launchChromium } from '../tests/support/browser.ts';
@@ -13,7 +15,7 @@ import { ensureWebBuilt } from '../tests/e2e/web-build.ts';
 import { parseArgs, num, startServer } from './bench-support.ts';
 
 const args = parseArgs(process.argv.slice(2));
-const sizes = (args.sizes ?? '10000,50000').split(',').map(Number);
+const sizes = (args.sizes ?? '1000,10000,50000').split(',').map(Number);
 const opens = num(args, 'opens', 3);
 const scrollMs = num(args, 'scroll-ms', 3000);
 
@@ -73,6 +75,8 @@ function chunks(td: TracesData, n: number): TracesData[] {
   return out;
 }
 
+const shots = new URL('../artifacts/screenshots/', import.meta.url).pathname;
+mkdirSync(shots, { recursive: true });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const f1 = (x: number) => x.toFixed(1);
@@ -114,6 +118,7 @@ try {
       buildMs.push(marks['tracegres:trace-built'] - marks['tracegres:trace-fetched']);
     }
     const rowsShown = await page.locator('[data-testid=span-row]').count();
+    await page.screenshot({ path: `${shots}bench-${size}.png` });
     const title = await page.getByTestId('trace-spans').innerText();
     // Scrolls by `px` every animation frame for `scrollMs` (bouncing at the ends) and returns
     // the time between frames. Passed as text: tsx would wrap named functions in a helper the
@@ -143,13 +148,43 @@ try {
       `    of which (medians): server answer ${f1(median(serverMs))} ms, transfer ${f1(median(transferMs))} ms, protobuf decode ${f1(median(decodeMs))} ms, ` +
         `building the model ${f1(median(buildMs))} ms; the rest (page load, first render) ${f1(median(openMs) - median(serverMs) - median(transferMs) - median(decodeMs) - median(buildMs))} ms`,
     );
-    for (const [label, px] of [['steady scroll 40 px/frame', 40], ['fling 1200 px/frame', 1200]] as const) {
+    // Frame intervals also count time the machine gave to other processes; Chromium's own
+    // main-thread counters say how much of each frame was this page's work.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const counters = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+      return { task: m.TaskDuration * 1000, script: m.ScriptDuration * 1000, layout: (m.LayoutDuration + m.RecalcStyleDuration) * 1000 };
+    };
+    for (const [label, px] of [['steady scroll 40 px/frame', 40], ['fast scroll 300 px/frame', 300], ['jumps 1200 px/frame', 1200]] as const) {
+      const before = await counters();
       const frames = await scroll(px);
+      const after = await counters();
       const slow = frames.filter((f) => f > 1000 / 30).length;
+      const per = (k: 'task' | 'script' | 'layout') => f1((after[k] - before[k]) / frames.length);
       console.log(
-        `  ${label}: ${frames.length} frames, median ${f1(median(frames))} ms, p95 ${f1(pct(frames, 95))} ms, p99 ${f1(pct(frames, 99))} ms, max ${f1(Math.max(...frames))} ms, ${slow} over 33 ms`,
+        `  ${label}: ${frames.length} frames, interval median ${f1(median(frames))} ms, p95 ${f1(pct(frames, 95))} ms, p99 ${f1(pct(frames, 99))} ms, max ${f1(Math.max(...frames))} ms, ${slow} over 33 ms;` +
+          ` main-thread work per frame ${per('task')} ms (script ${per('script')}, style+layout ${per('layout')})`,
       );
     }
+    await cdp.detach();
+    // Interactions on the whole trace: time from the key press (or the find text) to the frame
+    // that shows the result.
+    const timed = (action: string) =>
+      page.evaluate<number>(`new Promise((done) => {
+        const t0 = performance.now();
+        ${action};
+        requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+      })`);
+    const key = (k: string) => `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${k}', bubbles: true }))`;
+    const collapse = await timed(key(']'));
+    const expand = await timed(key('['));
+    await page.getByTestId('find-input').fill('redis');
+    const t0 = Date.now();
+    await page.getByTestId('find-count').waitFor({ timeout: 30_000 });
+    const found = await page.getByTestId('find-count').innerText();
+    console.log(`  collapse all ${f1(collapse)} ms, expand all ${f1(expand)} ms, find "redis" ${Date.now() - t0} ms incl. the typing pause of ${spans > 5000 ? 250 : 60} ms (${found})`);
     await page.close();
   }
 } finally {

@@ -18,6 +18,9 @@ export interface SentTraces {
   quick: string;
   /** A span named and attributed with markup. */
   xss: string;
+  /** frontend GET /orphans: a child 5 ms ahead of its parent (clock skew) and a span whose parent never arrived. */
+  messy: string;
+  messySpans: { skewed: string; orphan: string };
 }
 
 /** Sends the test traces to `baseUrl` and returns their ids. Start times are `now - 2 min` onwards. */
@@ -83,6 +86,16 @@ export async function sendTestTraces(baseUrl: string): Promise<SentTraces> {
   root.setStatus({ code: SpanStatusCode.ERROR });
   root.end(at(10_370));
 
+  // A messy trace: a child whose clock runs 5 ms ahead of its parent's, and a span whose parent
+  // lives in a service that never sent it (a remote parent context).
+  const messyRoot = frontend.startSpan('GET /orphans', { kind: SpanKind.SERVER, startTime: at(15_000) });
+  const skewed = inventory.startSpan('check stock', { kind: SpanKind.SERVER, startTime: at(14_995) }, child(messyRoot));
+  skewed.end(at(15_020));
+  messyRoot.end(at(15_050));
+  const lost = trace.setSpanContext(context.active(), { traceId: messyRoot.spanContext().traceId, spanId: 'feedfacecafebeef', traceFlags: 1, isRemote: true });
+  const orphan = checkout.startSpan('late callback', { kind: SpanKind.CONSUMER, startTime: at(15_030) }, lost);
+  orphan.end(at(15_040));
+
   const xssRoot = xssService.startSpan(XSS, { kind: SpanKind.SERVER, startTime: at(20_000), attributes: { 'user.input': XSS, [XSS]: 'key with markup' } });
   xssRoot.addEvent(XSS, { detail: XSS }, at(20_001));
   xssRoot.end(at(20_004));
@@ -95,5 +108,7 @@ export async function sendTestTraces(baseUrl: string): Promise<SentTraces> {
     slow: slowRoot.spanContext().traceId,
     quick: quickRoot.spanContext().traceId,
     xss: xssRoot.spanContext().traceId,
+    messy: messyRoot.spanContext().traceId,
+    messySpans: { skewed: skewed.spanContext().spanId, orphan: orphan.spanContext().spanId },
   };
 }

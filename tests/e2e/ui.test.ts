@@ -33,6 +33,9 @@ describe('web UI', { timeout: 180_000 }, () => {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
     page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
   });
 
   after(async () => {
@@ -44,6 +47,7 @@ describe('web UI', { timeout: 180_000 }, () => {
     const index = await fetch(`${server.url}/trace/abc?span=1`);
     assert.equal(index.status, 200);
     assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self' 'sha256-/);
     const html = await index.text();
     const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     assert.ok(js, 'index.html references a script');
@@ -94,6 +98,10 @@ describe('web UI', { timeout: 180_000 }, () => {
 
   test('search by the form writes TraceQL into the editor', async () => {
     await page.getByTestId('form-service').selectOption('frontend');
+    // The span names offered are those of the chosen service.
+    const names = () => page.locator('#span-names option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await page.waitForFunction(() => [...document.querySelectorAll('#span-names option')].some((o) => (o as HTMLOptionElement).value === 'GET /checkout'));
+    assert.ok(!(await names()).includes('SELECT products'), 'names of other services are not offered');
     await page.getByTestId('form-tags').fill('http.response.status_code=500');
     await page.getByTestId('form-submit').click();
     await page.getByTestId('results-table').waitFor();
@@ -104,6 +112,15 @@ describe('web UI', { timeout: 180_000 }, () => {
     await page.locator(`[data-testid=result-row][data-trace-id="${ids.checkout}"]`).waitFor();
     assert.equal(await page.getByTestId('result-row').count(), 1);
     await shot('search-form');
+    // Trace duration bounds: only the 1.2 s trace lasts 1 s or more.
+    await page.getByTestId('form-service').selectOption('');
+    await page.getByTestId('form-tags').fill('');
+    await page.getByTestId('form-min-duration').fill('1s');
+    await page.getByTestId('form-submit').click();
+    await page.locator(`[data-testid=result-row][data-trace-id="${ids.slow}"]`).waitFor();
+    assert.equal(await page.getByTestId('traceql-input').inputValue(), '{ traceDuration >= 1s }');
+    assert.equal(await page.getByTestId('result-row').count(), 1);
+    await page.getByTestId('form-min-duration').fill('');
   });
 
   test('results sort like Jaeger', async () => {
@@ -125,8 +142,33 @@ describe('web UI', { timeout: 180_000 }, () => {
     await shot('search-results');
     await page.getByTestId('compare-button').click();
     await page.getByTestId('compare-placeholder').waitFor();
+    await shot('compare-placeholder');
     await page.goBack();
     await page.getByTestId('results-table').waitFor();
+  });
+
+  test('dragging across the scatter plot narrows the time range', async () => {
+    await page.goto(searchUrl('{}'));
+    await page.getByTestId('results-table').waitFor();
+    assert.equal(await page.getByTestId('result-row').count(), 5);
+    // Brush from just left of the slow trace's dot to between it and the quick one.
+    const dots = page.getByTestId('scatter-dot');
+    const slow = (await page.locator(`[data-testid=scatter-dot][data-trace-id="${ids.slow}"]`).boundingBox())!;
+    const quick = (await page.locator(`[data-testid=scatter-dot][data-trace-id="${ids.quick}"]`).boundingBox())!;
+    const plot = (await page.getByTestId('scatter-brush').boundingBox())!;
+    const y = plot.y + plot.height - 4;
+    await page.mouse.move(slow.x - 6, y);
+    await page.mouse.down();
+    await page.mouse.move((slow.x + quick.x) / 2, y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/lookback=custom/);
+    await page.locator(`[data-testid=result-row][data-trace-id="${ids.slow}"]`).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=result-row]').length === 1);
+    assert.equal(await dots.count(), 1);
+    assert.equal(await page.getByTestId('form-lookback').inputValue(), 'custom');
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=result-row]').length === 5);
+    await page.locator(`[data-testid=result-row][data-trace-id="${ids.checkout}"]`).waitFor();
   });
 
   test('clicking a result opens the trace page', async () => {
@@ -245,6 +287,20 @@ describe('web UI', { timeout: 180_000 }, () => {
     await page.mouse.up();
     await page.getByTestId('reset-zoom').waitFor();
     await page.getByTestId('reset-zoom').click();
+  });
+
+  test('missing parents and clock skew are shown, not hidden', async () => {
+    await page.goto(`${server.url}/trace/${ids.messy}`);
+    await page.getByTestId('trace-incomplete').waitFor();
+    assert.match(await page.getByTestId('trace-incomplete').innerText(), /1 span refers to a parent that is not in the trace/);
+    assert.equal(await rowCount(), 3);
+    await page.locator(`[data-span-id="${ids.messySpans.orphan}"]`).click();
+    assert.match(await page.getByTestId('span-warnings').innerText(), /parent span \(feedfacecafebeef\) is not in this trace/);
+    await page.locator(`[data-span-id="${ids.messySpans.skewed}"]`).click();
+    assert.match(await page.getByTestId('span-warnings').innerText(), /runs 5ms outside its parent's time range/);
+    await shot('trace-incomplete');
+    await page.goto(`${server.url}/trace/${ids.checkout}`);
+    await page.getByTestId('waterfall').waitFor();
   });
 
   test('JSON view and download', async () => {

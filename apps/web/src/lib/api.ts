@@ -56,9 +56,25 @@ export function searchTraces(p: SearchParams, signal?: AbortSignal): Promise<Sea
   return getJson<SearchResponse>(`/api/search?${qs}`, signal);
 }
 
+interface Prefetch {
+  id: string;
+  response: Promise<Response>;
+}
+
+/** The request index.html started for the trace in the URL, if it is this trace; taken once. */
+function takePrefetch(id: string): Promise<Response> | undefined {
+  const g = globalThis as { __tracegresPrefetch?: Prefetch };
+  const p = g.__tracegresPrefetch;
+  if (!p || p.id !== id) return undefined;
+  g.__tracegresPrefetch = undefined;
+  return p.response;
+}
+
 /** The trace, decoded; an unknown id gives a trace with no spans (Tempo's v2 never 404s). */
 export async function fetchTrace(id: string, signal?: AbortSignal): Promise<TraceByIdResult> {
-  const res = await fetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/protobuf' } });
+  const res =
+    (await takePrefetch(id)?.catch(() => undefined)) ??
+    (await fetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/protobuf' } }));
   if (!res.ok) throw await failure(res);
   const bytes = new Uint8Array(await res.arrayBuffer());
   // Marks for `npm run bench:ui`: transfer ends here, decoding starts.
@@ -86,8 +102,12 @@ export interface TagValue {
   value: string;
 }
 
-/** Values seen for a TraceQL identifier such as `resource.service.name` or `name`. */
-export async function fetchTagValues(identifier: string, signal?: AbortSignal): Promise<TagValue[]> {
-  const body = await getJson<{ tagValues: TagValue[] }>(`/api/v2/search/tag/${encodeURIComponent(identifier)}/values`, signal);
+/**
+ * Values seen for a TraceQL identifier such as `resource.service.name` or `name`; `q`, a TraceQL
+ * filter, keeps only values from matching spans (e.g. the span names of one service).
+ */
+export async function fetchTagValues(identifier: string, q?: string, signal?: AbortSignal): Promise<TagValue[]> {
+  const qs = q ? `?${new URLSearchParams({ q })}` : '';
+  const body = await getJson<{ tagValues: TagValue[] }>(`/api/v2/search/tag/${encodeURIComponent(identifier)}/values${qs}`, signal);
   return body.tagValues ?? [];
 }

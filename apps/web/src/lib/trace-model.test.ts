@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Span, TracesData } from '@tracegres/otlp';
+import { findSpans, parseFind } from './find.ts';
 import { collapseAll, collapseOneLevel, expandOneLevel, revealSpan, visibleRows } from './collapse.ts';
 import { buildTraceModel, type TraceModel } from './trace-model.ts';
 
@@ -167,4 +168,22 @@ test('a 50,000-span chain builds without overflowing the stack', () => {
   assert.equal(m.maxDepth, 49_999);
   assert.equal(m.order[49_999], m.spans.length - 1);
   assert.equal(m.critical.size, 50_000);
+});
+
+test('find matches every term across name, service, attributes and ids', () => {
+  const td = trace([['r', '', 'checkout', 0, 10], ['a', 'r', 'payments', 1, 5], ['b', 'r', 'checkout', 6, 9]]);
+  const spans = td.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+  const raw = (id: string) => spans.find((x) => x.spanId === id)!;
+  raw('a').attributes.push({ key: 'card.brand', value: { type: 'string', value: 'Visa' } });
+  raw('b').events.push({ timeUnixNano: T0, name: 'cache miss', attributes: [], droppedAttributesCount: 0 });
+  const m = buildTraceModel(td);
+  const find = (q: string) => findSpans(m.spans, m.order, parseFind(q)).map((i) => m.spans[i].spanId);
+  assert.deepEqual(find('checkout'), ['r', 'b'], 'by service');
+  assert.deepEqual(find('visa'), ['a'], 'attribute values, case-insensitively');
+  assert.deepEqual(find('card.brand=visa'), ['a'], 'key=value');
+  assert.deepEqual(find('"cache miss"'), ['b'], 'a quoted phrase in an event name');
+  assert.deepEqual(find('checkout op-b'), ['b'], 'every term must match');
+  assert.deepEqual(find('b'), ['a', 'b'], 'the id b exactly, and op-b / card.brand by substring');
+  assert.deepEqual(find('visa -card'), [], 'a -key term ignores attributes whose key contains it');
+  assert.deepEqual(find(''), []);
 });

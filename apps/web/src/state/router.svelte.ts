@@ -6,14 +6,22 @@ class Router {
   route = $state.raw<Route>(parseRoute(location.pathname, location.search));
   /** Increments on every navigation, so views can tell a new visit from a re-render. */
   visit = $state(0);
+  /** The last search page URL, so "Search" returns to the results a trace was opened from. */
+  lastSearch = $state('/search');
 
   constructor() {
+    this.noteSearch();
     addEventListener('popstate', () => this.sync());
   }
 
   private sync(): void {
     this.route = parseRoute(location.pathname, location.search);
+    this.noteSearch();
     this.visit++;
+  }
+
+  private noteSearch(): void {
+    if (this.route.name === 'search') this.lastSearch = location.pathname + location.search;
   }
 
   /** Goes to an in-app URL; `replace` keeps it out of the back history (e.g. typing in a box). */
@@ -28,6 +36,7 @@ class Router {
   setQuery(params: URLSearchParams): void {
     const qs = params.toString();
     history.replaceState(null, '', location.pathname + (qs ? `?${qs}` : ''));
+    this.noteSearch();
   }
 }
 

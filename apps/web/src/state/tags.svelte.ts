@@ -2,6 +2,11 @@
 // Names load once per page; values load per identifier on first use and are kept.
 import { fetchTagNames, fetchTagValues, type TagValue } from '../lib/api.ts';
 
+/** Where `loadValues(identifier, q)` keeps its answer in `values`. */
+export function valuesKey(identifier: string, q?: string): string {
+  return q ? `${identifier} where ${q}` : identifier;
+}
+
 class TagCatalog {
   /** Attribute names by scope (`resource`, `span`, `event`, ...). */
   names = $state.raw<Record<string, string[]>>({});
@@ -31,20 +36,22 @@ class TagCatalog {
     return [...new Set([...(this.names.span ?? []), ...(this.names.resource ?? [])])].sort();
   }
 
-  loadValues(identifier: string): Promise<TagValue[]> {
-    let p = this.loadingValues.get(identifier);
+  /** Loads values into `values[valuesKey(identifier, q)]`. */
+  loadValues(identifier: string, q?: string): Promise<TagValue[]> {
+    const key = valuesKey(identifier, q);
+    let p = this.loadingValues.get(key);
     if (!p) {
-      p = fetchTagValues(identifier).then(
+      p = fetchTagValues(identifier, q).then(
         (vals) => {
-          this.values = { ...this.values, [identifier]: vals };
+          this.values = { ...this.values, [key]: vals };
           return vals;
         },
         () => {
-          this.loadingValues.delete(identifier);
+          this.loadingValues.delete(key);
           return [];
         },
       );
-      this.loadingValues.set(identifier, p);
+      this.loadingValues.set(key, p);
     }
     return p;
   }

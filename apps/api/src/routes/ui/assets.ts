@@ -8,12 +8,14 @@ export interface BuiltFile {
 
 export interface BuiltUi {
   builtAt: string;
+  /** Content-Security-Policy for index.html (its inline script allowed by hash). */
+  csp: string;
   /** By URL path: `/index.html`, `/assets/index-abc123.js`, ... */
   files: Map<string, BuiltFile>;
 }
 
 interface EmbeddedModule {
-  default: { builtAt: string; files: Record<string, { type: string; body: string; gzip?: string }> };
+  default: { builtAt: string; csp?: string; files: Record<string, { type: string; body: string; gzip?: string }> };
 }
 
 function fromBase64(s: string): Uint8Array {
@@ -35,11 +37,11 @@ export async function loadBuiltUi(): Promise<BuiltUi> {
   try {
     mod = (await import(specifier)) as EmbeddedModule;
   } catch {
-    return { builtAt: '', files: new Map() };
+    return { builtAt: '', csp: '', files: new Map() };
   }
   const files = new Map<string, BuiltFile>();
   for (const [path, f] of Object.entries(mod.default.files)) {
     files.set(path, { type: f.type, body: fromBase64(f.body), gzip: f.gzip ? fromBase64(f.gzip) : undefined });
   }
-  return { builtAt: mod.default.builtAt, files };
+  return { builtAt: mod.default.builtAt, csp: mod.default.csp ?? '', files };
 }

@@ -20,7 +20,13 @@ export function uiRoutes(deps: Deps): Hono {
   const sendFile = (c: Context, ui: BuiltUi, path: string, cache: string) => {
     const file = ui.files.get(path);
     if (!file) return undefined;
-    const headers: Record<string, string> = { 'content-type': file.type, 'cache-control': cache, vary: 'accept-encoding' };
+    const headers: Record<string, string> = {
+      'content-type': file.type,
+      'cache-control': cache,
+      vary: 'accept-encoding',
+      'x-content-type-options': 'nosniff',
+    };
+    if (path === '/index.html' && ui.csp) headers['content-security-policy'] = ui.csp;
     const gzipOk = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
     if (file.gzip && gzipOk) {
       headers['content-encoding'] = 'gzip';
