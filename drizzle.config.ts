@@ -6,5 +6,5 @@ export default defineConfig({
   dialect: 'postgresql',
   schema: './packages/schema/src/tables/index.ts',
   out: './migrations',
-  tablesFilter: ['!spans_p*', '!traces_p*'],
+  tablesFilter: ['!spans_p*', '!traces_p*', '!span_nested_p*'],
 });

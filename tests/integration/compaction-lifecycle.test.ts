@@ -31,7 +31,7 @@ for (const driver of drivers) {
       await runCompaction(contextOf(server, Date.now() + 60_000));
       const numbered = async () =>
         db.query<{ id: string; l: number; r: number; d: number }>(
-          `select encode(span_id, 'hex') as id, nested_left as l, nested_right as r, depth as d from spans
+          `select encode(span_id, 'hex') as id, nested_left as l, nested_right as r, depth as d from span_nested
             where trace_id = '000000000000000000000000000000c1' order by nested_left`,
         );
       assert.deepEqual((await numbered()).map((s) => [s.id.slice(-1), s.l, s.r, s.d]), [['1', 1, 6, 0], ['2', 2, 5, 1], ['3', 3, 4, 2]]);

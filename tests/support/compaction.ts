@@ -84,7 +84,8 @@ export function handTrace(traceId: string, baseMs: number, spans: HandSpan[]): T
 export async function dumpJobTables(db: Queryable): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   const q = async (name: string, sql: string) => (out[name] = (await db.query<{ j: string }>(sql)).map((r) => r.j));
-  await q('spans', `select concat_ws(' ', trace_id, encode(span_id, 'hex'), nested_left, nested_right, depth) as j from spans order by 1`);
+  await q('span_nested', `select concat_ws(' ', trace_id, encode(span_id, 'hex'), start_ns, nested_left, nested_right, depth) as j from span_nested order by 1`);
+  await q('spans', `select concat_ws(' ', trace_id, encode(span_id, 'hex'), start_ns) as j from spans order by 1`);
   for (const t of ['traces', 'span_metrics_1m', 'service_graph_1m', 'span_metrics_total', 'service_graph_total', 'maintenance_state']) {
     await q(t, `select (to_jsonb(t) - 'updated_at')::text as j from ${t} t order by 1`);
   }

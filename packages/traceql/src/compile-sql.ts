@@ -301,13 +301,17 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
     `sp as materialized (select s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.duration_ns, s.name, s.kind, ` +
     `s.status_code, s.status_message, s.attrs, r.attrs as r_attrs, t.start_ns as t_start_ns, t.end_ns as t_end_ns, ` +
     `t.root_name as t_root_name, t.root_service as t_root_service` +
-    (b.nested ? ', s.nested_left, s.nested_right, t.compacted as t_compacted' : '') +
+    (b.nested ? ', n.nested_left, n.nested_right, t.compacted as t_compacted' : '') +
     (uses.has('events') ? ', s.events' : '') +
     (uses.has('links') ? ', s.links' : '') +
     (uses.has('scope') ? ', sc.name as sc_name, sc.version as sc_version, sc.attrs as sc_attrs' : '') +
     ` from spans s join tr t on t.trace_id = s.trace_id ` +
     `left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id ` +
     (uses.has('scope') ? `left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id ` : '') +
+    (b.nested
+      ? `left join span_nested n on n.trace_id = s.trace_id and n.tenant_id = s.tenant_id and n.span_id = s.span_id and n.start_ns = s.start_ns ` +
+        `and n.start_ns >= (select min(start_ns) from tr) and n.start_ns <= (select max(end_ns) from tr) `
+      : '') +
     `where s.tenant_id = ${tenant} and s.start_ns >= (select min(start_ns) from tr) and s.start_ns <= (select max(end_ns) from tr))`;
   const anc =
     `anc (trace_id, span_id, anc_id) as (select trace_id, span_id, parent_span_id from sp where parent_span_id is not null and not t_compacted ` +

@@ -4,8 +4,7 @@ import { type CompactionContext, nowNs } from './context.ts';
 /**
  * Step 5: closed partitions made dense. A spans partition is closed once it ended
  * `closeAfterSeconds` ago and every trace in it is numbered; then it is rewritten in primary-key
- * (trace) order with CLUSTER, which also drops the dead row versions the numbering's UPDATE left
- * and rebuilds its indexes packed, and analysed for the planner. Done once per partition
+ * (trace) order with CLUSTER, which also rebuilds its indexes packed, and analysed for the planner. Done once per partition
  * (`compacted_partitions`); CLUSTER holds the partition's lock while it runs, which only touches
  * data that no longer receives spans.
  */
@@ -24,12 +23,12 @@ export async function compactClosedPartitions(ctx: CompactionContext): Promise<{
       [b.toString()],
     );
     if (pending.n > 0) continue;
-    const tracesPart = partitionName('traces', b);
-    const before = await totalBytes(ctx, [spansPart, tracesPart]);
-    for (const t of [spansPart, tracesPart]) {
+    const parts = [spansPart, partitionName('traces', b), partitionName('span_nested', b)];
+    const before = await totalBytes(ctx, parts);
+    for (const t of parts) {
       await ctx.db.exec(`cluster "${t}" using "${t}_pkey"; analyze "${t}"`);
     }
-    const after = await totalBytes(ctx, [spansPart, tracesPart]);
+    const after = await totalBytes(ctx, parts);
     await ctx.db.query(
       `insert into compacted_partitions (name, bucket_ns, bytes_before, bytes_after, rewritten) values ($1, $2::text::int8, $3, $4, true)
        on conflict (name) do update set bytes_before = excluded.bytes_before, bytes_after = excluded.bytes_after, compacted_at = now()`,

@@ -111,13 +111,16 @@ async function numberBatch(tx: Queryable, ctx: CompactionContext, cutoff: string
     }
   }
   if (upd.span.length) {
-    // start_ns is part of the key, so each row is found in exactly one partition's primary key.
+    // Numbers go to span_nested, never back into span rows (see migrations/0004). A trace that
+    // is numbered again after a late span replaces its rows.
     await tx.query(
-      `update spans s set nested_left = u.l, nested_right = u.r, depth = u.d
-         from unnest($1::int4[], $2::uuid[], $3::text[], $4::text[]::int8[], $5::int4[], $6::int4[], $7::int4[]) as u(tenant_id, trace_id, span_hex, start_ns, l, r, d)
-        where s.trace_id = u.trace_id and s.tenant_id = u.tenant_id and s.span_id = decode(u.span_hex, 'hex') and s.start_ns = u.start_ns
-          and s.start_ns >= $8::text::int8 and s.start_ns < $9::text::int8`,
-      [upd.tenant, upd.trace, upd.span, upd.start, upd.left, upd.right, upd.depth.map((d) => Math.min(d, 32767)), lo.toString(), hi.toString()],
+      `insert into span_nested (tenant_id, trace_id, span_id, start_ns, nested_left, nested_right, depth)
+       select u.tenant_id, u.trace_id, decode(u.span_hex, 'hex'), u.start_ns, u.l, u.r, u.d
+         from unnest($1::int4[], $2::uuid[], $3::text[], $4::text[]::int8[], $5::int4[], $6::int4[], $7::int2[]) as u(tenant_id, trace_id, span_hex, start_ns, l, r, d)
+       on conflict (trace_id, tenant_id, span_id, start_ns) do update
+         set nested_left = excluded.nested_left, nested_right = excluded.nested_right, depth = excluded.depth
+         where (span_nested.nested_left, span_nested.nested_right, span_nested.depth) is distinct from (excluded.nested_left, excluded.nested_right, excluded.depth)`,
+      [upd.tenant, upd.trace, upd.span, upd.start, upd.left, upd.right, upd.depth.map((d) => Math.min(d, 32767))],
     );
   }
   await tx.query(
