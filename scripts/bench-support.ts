@@ -79,7 +79,12 @@ export async function loadGenerated(
   opts: { spans: number; senders: number; fromMs: number; toMs: number; seed?: number },
 ): Promise<{ ms: number }> {
   const seconds = Math.max(1, (opts.toMs - opts.fromMs) / 1000);
-  const gen = createGenerator({ seed: opts.seed ?? 42, startTimeNs: BigInt(opts.fromMs) * 1_000_000n, tracesPerSecond: opts.spans / 20 / seconds });
+  // Spread the traces over the whole interval, up to its end (searches start from the newest
+  // minute): the trace rate comes from the generator's measured mean trace size.
+  const sample = createGenerator({ seed: (opts.seed ?? 42) + 1, startTimeNs: 0n });
+  let sampled = 0;
+  for (let i = 0; i < 2000; i++) for (const rs of sample.nextTrace().resourceSpans) for (const ss of rs.scopeSpans) sampled += ss.spans.length;
+  const gen = createGenerator({ seed: opts.seed ?? 42, startTimeNs: BigInt(opts.fromMs) * 1_000_000n, tracesPerSecond: opts.spans / (sampled / 2000) / seconds });
   let sent = 0;
   const t0 = performance.now();
   const nextBody = () => {

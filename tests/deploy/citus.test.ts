@@ -48,7 +48,7 @@ describe('Citus layout on a Citus coordinator (recorded)', () => {
     const r = await applyCitusLayout(f.db);
     assert.equal(r.citus, true);
     assert.deepEqual(r.reference, [...citusReferenceTables]);
-    assert.deepEqual(r.distributed, ['traces', 'spans']);
+    assert.deepEqual(r.distributed, ['traces', 'spans', 'span_nested']);
     const conv = f.conversions();
     assert.deepEqual(
       conv.slice(0, citusReferenceTables.length).map((c) => [c.sql, c.params[0]]),

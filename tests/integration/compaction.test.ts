@@ -89,6 +89,18 @@ for (const driver of drivers) {
       for (const table of Object.keys(a)) assert.deepEqual(b[table], a[table], `table ${table}`);
     });
 
+    test("the per-trace locking used on Citus gives the same tables (it works on plain Postgres too)", async () => {
+      const other = await compactionServer(driver);
+      try {
+        await send(other, dataset());
+        await runCompaction({ ...contextOf(other, jobNow, { traceBatch: 40 }), citus: true });
+        const [a, b] = [await dumpJobTables(clean.deps.db), await dumpJobTables(other.deps.db)];
+        for (const table of Object.keys(a)) assert.deepEqual(b[table], a[table], `table ${table}`);
+      } finally {
+        await other.close();
+      }
+    });
+
     test('span metrics and service-graph edges equal the hand-computed ones', async () => {
       const db = clean.deps.db;
       const sm = await db.query<{ k: string; calls: string; sum: string; le: string[] }>(

@@ -16,7 +16,7 @@ import type { Db, Queryable } from './db.ts';
  */
 
 /** Distributed by `trace_id`, in this order: the first starts the co-location group. */
-export const citusDistributedTables = ['traces', 'spans'] as const;
+export const citusDistributedTables = ['traces', 'spans', 'span_nested'] as const;
 export const CITUS_DISTRIBUTION_COLUMN = 'trace_id';
 /** Small, read on every query, written rarely: a copy on every node. */
 export const citusReferenceTables = ['tenants', 'resources', 'scopes', 'tag_keys', 'tag_values'] as const;
@@ -81,7 +81,7 @@ async function convert(q: Queryable, out: CitusLayout): Promise<void> {
   for (const t of citusDistributedTables) {
     if (!known.has(t)) {
       // Partitioned parents are distributed with every partition they already have; the
-      // primary keys of both tables start with trace_id, which Citus requires of unique keys.
+      // primary keys of all three tables start with trace_id, which Citus requires of unique keys.
       await q.query(`select create_distributed_table($1::regclass, $2, colocate_with => $3)`, [t, CITUS_DISTRIBUTION_COLUMN, colocateWith]);
       out.distributed.push(t);
     }

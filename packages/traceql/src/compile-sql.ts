@@ -282,8 +282,14 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
   const having: string[] = [];
   if (o.minDurationNs !== undefined) having.push(`max(end_ns) - min(start_ns) >= ${b.p.add(o.minDurationNs.toString(), 'int8')}`);
   if (o.maxDurationNs !== undefined) having.push(`max(end_ns) - min(start_ns) <= ${b.p.add(o.maxDurationNs.toString(), 'int8')}`);
-  if (o.traceStartFromNs !== undefined) having.push(`min(start_ns) >= ${b.p.add(o.traceStartFromNs.toString(), 'int8')}`);
-  if (o.traceStartToNs !== undefined) having.push(`min(start_ns) <= ${b.p.add(o.traceStartToNs.toString(), 'int8')}`);
+  const from = o.traceStartFromNs !== undefined ? b.p.add(o.traceStartFromNs.toString(), 'int8') : undefined;
+  const to = o.traceStartToNs !== undefined ? b.p.add(o.traceStartToNs.toString(), 'int8') : undefined;
+  if (from) having.push(`min(start_ns) >= ${from}`);
+  if (to) having.push(`min(start_ns) <= ${to}`);
+  // A trace that starts in a bounded slice has a summary row starting there: find those traces on
+  // the (tenant_id, start_ns) index, so a slice costs what it holds, not the whole window.
+  const sliced =
+    from && to ? ` and trace_id in (select trace_id from traces where tenant_id = ${tenant} and start_ns >= ${from} and start_ns <= ${to})` : '';
   const final = pipeline(b, q.body, SP).name;
   const limit = b.p.add(o.limit, 'int4');
 
@@ -293,7 +299,7 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
     // Nested-set numbers hold only when every summary row of the trace (in or out of the window) is compacted.
     (b.nested ? `, bool_and(compacted) and not exists (select 1 from traces u where u.trace_id = traces.trace_id and u.tenant_id = ${tenant} and not u.compacted) as compacted` : '') +
     ` from traces ` +
-    `where tenant_id = ${tenant} and start_ns <= ${end} and end_ns >= ${start} group by trace_id` +
+    `where tenant_id = ${tenant} and start_ns <= ${end} and end_ns >= ${start}${sliced} group by trace_id` +
     (having.length ? ` having ${having.join(' and ')}` : '') +
     `)`;
   const uses = b.p.uses;

@@ -7,6 +7,8 @@ export interface CompactionContext {
   /** Wall clock in ms (tests substitute a controlled one). */
   now: () => number;
   settings: CompactionSettings;
+  /** Set by the job when the database runs Citus (some statements take a single-shard form). */
+  citus?: boolean;
   /** One line per step as it finishes (the CLI prints them; the server logs at debug). */
   progress?: (line: string) => void;
 }

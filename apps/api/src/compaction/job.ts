@@ -1,3 +1,4 @@
+import { hasCitus } from '@tracegres/schema';
 import type { CompactionContext } from './context.ts';
 import { applyRetention } from './retention-step.ts';
 import { rollUp } from './rollups-step.ts';
@@ -52,7 +53,8 @@ export async function runCompaction(ctx: CompactionContext, opts: { stopAfter?: 
   });
 }
 
-async function runSteps(ctx: CompactionContext, s: CompactionSummary, t0: number, stopAfter?: CompactionStep): Promise<CompactionSummary> {
+async function runSteps(base: CompactionContext, s: CompactionSummary, t0: number, stopAfter?: CompactionStep): Promise<CompactionSummary> {
+  const ctx = { ...base, citus: base.citus ?? (await hasCitus(base.db)) };
   const say = (line: string) => ctx.progress?.(line);
   const finish = () => ({ ...s, ms: Math.round(performance.now() - t0) });
 

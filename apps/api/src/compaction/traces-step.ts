@@ -43,16 +43,20 @@ interface SpanRow {
   status_code: number;
 }
 
-async function numberBatch(tx: Queryable, ctx: CompactionContext, cutoff: string): Promise<{ traces: number; spans: number }> {
-  // Quiet = no summary row of the trace touched since the cutoff. SKIP LOCKED: rows an ingest
-  // transaction is updating right now are by definition not quiet.
-  const pending = await tx.query<PendingTrace>(
-    `with cand as (
-       select distinct p.tenant_id, p.trace_id from traces p
-        where not p.compacted and p.updated_at < $1::timestamptz
-          and not exists (select 1 from traces q where q.trace_id = p.trace_id and q.tenant_id = p.tenant_id and q.updated_at >= $1::timestamptz)
-        limit $2
-     ), locked as (
+/** Quiet traces not yet numbered, up to a batch; a trace is quiet when none of its rows is recent. */
+const CANDIDATES = `
+  select distinct p.tenant_id, p.trace_id from traces p
+   where not p.compacted and p.updated_at < $1::timestamptz
+     and not exists (select 1 from traces q where q.trace_id = p.trace_id and q.tenant_id = p.tenant_id and q.updated_at >= $1::timestamptz)
+   limit $2`;
+
+/**
+ * Locks the summary rows of a batch of quiet traces in one statement. SKIP LOCKED: rows an
+ * ingest transaction is updating right now are by definition not quiet.
+ */
+async function lockQuiet(tx: Queryable, ctx: CompactionContext, cutoff: string): Promise<PendingTrace[]> {
+  return tx.query<PendingTrace>(
+    `with cand as (${CANDIDATES}), locked as (
        select t.tenant_id, t.trace_id, t.bucket_ns, t.updated_at
          from traces t join cand c on c.tenant_id = t.tenant_id and c.trace_id = t.trace_id
         order by t.tenant_id, t.trace_id, t.bucket_ns
@@ -63,6 +67,32 @@ async function numberBatch(tx: Queryable, ctx: CompactionContext, cutoff: string
        from locked group by tenant_id, trace_id having max(updated_at) < $1::timestamptz`,
     [cutoff, ctx.settings.traceBatch],
   );
+}
+
+/**
+ * The same on Citus, where row locks across shards are not supported: candidates first, then
+ * each trace's rows locked by a single-shard statement (trace_id is the distribution column).
+ */
+async function lockQuietPerTrace(tx: Queryable, ctx: CompactionContext, cutoff: string): Promise<PendingTrace[]> {
+  const cands = await tx.query<{ tenant_id: number; trace_id: string }>(
+    `select tenant_id, trace_id::text from (${CANDIDATES}) c`,
+    [cutoff, ctx.settings.traceBatch],
+  );
+  const out: PendingTrace[] = [];
+  for (const c of cands) {
+    const rows = await tx.query<{ bucket_ns: string; quiet: boolean }>(
+      `select bucket_ns::text, updated_at < $3::timestamptz as quiet from traces
+        where trace_id = $1::uuid and tenant_id = $2 order by bucket_ns for update skip locked`,
+      [c.trace_id, c.tenant_id, cutoff],
+    );
+    if (!rows.length || !rows.every((r) => r.quiet)) continue;
+    out.push({ tenant_id: c.tenant_id, trace_id: c.trace_id, lo: rows[0].bucket_ns, hi: rows[rows.length - 1].bucket_ns, buckets: rows.map((r) => r.bucket_ns) });
+  }
+  return out;
+}
+
+async function numberBatch(tx: Queryable, ctx: CompactionContext, cutoff: string): Promise<{ traces: number; spans: number }> {
+  const pending = ctx.citus ? await lockQuietPerTrace(tx, ctx, cutoff) : await lockQuiet(tx, ctx, cutoff);
   if (!pending.length) return { traces: 0, spans: 0 };
   const interval = ctx.partitions.intervalNs;
   const lo = pending.reduce((m, p) => (BigInt(p.lo) < m ? BigInt(p.lo) : m), BigInt(pending[0].lo));
