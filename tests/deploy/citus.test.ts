@@ -58,6 +58,7 @@ describe('Citus layout on a Citus coordinator (recorded)', () => {
     assert.deepEqual(dist.map((c) => c.params), [
       ['traces', 'trace_id', 'none'],
       ['spans', 'trace_id', 'traces'],
+      ['span_nested', 'trace_id', 'spans'],
     ]);
     assert.match(dist[0].sql, /create_distributed_table\(\$1::regclass, \$2, colocate_with => \$3\)/);
   });
@@ -85,14 +86,14 @@ describe('Citus layout on a Citus coordinator (recorded)', () => {
     assert.equal(describeCitusLayout(r), 'citus: layout already in place');
     const half = fakeCitus({ distributed: { tenants: 'n', traces: 'h' } });
     const h = await applyCitusLayout(half.db);
-    assert.deepEqual(h.distributed, ['spans']);
+    assert.deepEqual(h.distributed, ['spans', 'span_nested']);
     assert.deepEqual(half.conversions().find((c) => /create_distributed_table/.test(c.sql))!.params, ['spans', 'trace_id', 'traces']);
     assert.ok(!h.reference.includes('tenants'));
   });
 
   test('describes what it did in one line', async () => {
     const r = await applyCitusLayout(fakeCitus({ distributedFns: [] }).db);
-    assert.match(describeCitusLayout(r), /^citus: reference tables tenants, resources, scopes, tag_keys, tag_values; distributed traces, spans by trace_id \(co-located\); propagated 4 function\(s\)$/);
+    assert.match(describeCitusLayout(r), /^citus: reference tables tenants, resources, scopes, tag_keys, tag_values; distributed traces, spans, span_nested by trace_id \(co-located\); propagated 4 function\(s\)$/);
   });
 });
 
