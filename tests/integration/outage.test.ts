@@ -41,6 +41,12 @@ test('database outage: 503 with Retry-After, then recovery', async () => {
   assert.equal(res.headers.get('content-type'), 'application/x-protobuf');
   assert.ok(Date.now() - t0 < 10_000, 'answers quickly instead of hanging');
   assert.equal((await fetch(`${server.url}/ready`)).status, 503);
+  // Queries too: the database is unavailable, which is a 503 to retry, not an internal error.
+  for (const path of ['/api/traces/cccccccccccccccccccccccccccccc01', '/api/search?q=%7B%7D', '/jaeger/api/services']) {
+    const q = await fetch(`${server.url}${path}`);
+    assert.equal(q.status, 503, `${path}: ${await q.text()}`);
+    assert.match(q.headers.get('retry-after') ?? '', /^\d+$/, path);
+  }
 
   await proxy.restore();
   let status = 0;

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isUnavailableError } from '@tracegres/schema';
 import type { Deps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { jaegerRoutes } from './routes/jaeger/index.ts';
@@ -54,6 +55,11 @@ function base(deps: Deps): Hono {
     if (err instanceof ApiError) {
       if (err.retryAfter !== undefined) c.header('retry-after', String(err.retryAfter));
       return c.text(err.message, err.status as 400);
+    }
+    if (isUnavailableError(err)) {
+      // The database is down or unreachable: a retryable condition, not a server bug.
+      c.header('retry-after', '5');
+      return c.text('database unavailable, retry later', 503);
     }
     const id = `${Date.now().toString(36)}-${(++requestSeq).toString(36)}`;
     deps.log.error('request failed', { requestId: id, path: c.req.path, error: String((err as Error)?.stack ?? err) });

@@ -41,7 +41,8 @@ export interface DbErrorLike {
 /** SQLSTATE classes that mean "the database is unavailable right now" (retry later). */
 export function isUnavailableError(err: unknown): boolean {
   const code = (err as DbErrorLike | undefined)?.code ?? '';
-  if (/^(08|53|57P0[1-4])/.test(code)) return true;
+  // 3D000: the database does not exist (dropped, or not created yet): unavailable, not a bug.
+  if (/^(08|53|57P0[1-4]|3D000)/.test(code)) return true;
   const msg = String((err as Error | undefined)?.message ?? '');
   return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_(CLOSED|ENDED|DESTROYED)|connect_timeout|terminating connection/i.test(msg);
 }
