@@ -1,3 +1,5 @@
+import { textColumn } from './codec/text.ts';
+
 /**
  * The database interface every part of Tracegres talks to. Two drivers implement it:
  * postgres.js for a real server, and PGlite (embedded, in a worker thread). Queries are always
@@ -54,16 +56,10 @@ export function isRetryableTxError(err: unknown): boolean {
 }
 
 /**
- * Postgres text cannot hold U+0000 or lone surrogates, and a parameter carrying one fails the
- * whole statement. Stored text has them replaced with U+FFFD (codec/span-rows.ts textColumn), so
- * parameters get the same replacement: a search for such a string compares as stored, never 500s.
+ * A parameter carrying U+0000 or a lone surrogate fails the whole statement; stored text has them
+ * replaced with U+FFFD, so parameters get the same replacement (never a 500).
  */
 export function cleanParams(params: readonly unknown[] | undefined): unknown[] {
   if (!params) return [];
-  return params.map((p) => (typeof p === 'string' ? cleanText(p) : Array.isArray(p) ? p.map((x) => (typeof x === 'string' ? cleanText(x) : x)) : p));
-}
-
-function cleanText(s: string): string {
-  const t = s.isWellFormed() ? s : s.toWellFormed();
-  return t.includes('\u0000') ? t.replaceAll('\u0000', '\uFFFD') : t;
+  return params.map((p) => (typeof p === 'string' ? textColumn(p) : Array.isArray(p) ? p.map((x) => (typeof x === 'string' ? textColumn(x) : x)) : p));
 }

@@ -2,6 +2,7 @@ import type { InstrumentationScope, KeyValue, Resource, ResourceSpans, Span, Tra
 import { hash64 } from '../hash.ts';
 import { decodeAttrs, encodeAttrs, jsonString, nodeToKeyValues } from './attr-json.ts';
 import { JsonNum, type JsonNode, type JsonObject, parseJsonNodes } from './json-nodes.ts';
+import { textColumn } from './text.ts';
 
 /** Column arrays for one `INSERT ... SELECT FROM unnest(...)` of spans (one parameter per column). */
 export interface SpanColumns {
@@ -206,14 +207,7 @@ function encodeLinks(s: Span): string | null {
   return '[' + parts.join(',') + ']';
 }
 
-/**
- * Postgres text cannot hold U+0000 and rejects lone surrogates; both are replaced with U+FFFD
- * in name/status/service columns (attribute values keep them exactly, see attr-json.ts).
- */
-export function textColumn(s: string): string {
-  const t = s.isWellFormed() ? s : s.toWellFormed();
-  return t.includes('\u0000') ? t.replaceAll('\u0000', '\uFFFD') : t;
-}
+export { textColumn } from './text.ts';
 
 /** A stored span as the trace reader selects it (int8 as text, bytea as hex). */
 export interface StoredSpanRow {
