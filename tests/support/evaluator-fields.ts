@@ -130,7 +130,8 @@ export function num(v: Val): number | undefined {
   return undefined;
 }
 
-function cmp<T extends string | number | boolean>(a: T, op: string, b: T): boolean {
+/** A TraceQL comparison operator applied to two values of one type. */
+export function cmp<T extends string | number | boolean>(a: T, op: string, b: T): boolean {
   switch (op) {
     case '=': return a === b;
     case '!=': return a !== b;

@@ -7,7 +7,7 @@
 import type { Pipeline, PipelineStage, Query, ScalarExpr, SpansetExpr } from '@tracegres/traceql';
 import { print } from '@tracegres/traceql';
 import type { EvalSpan, EvalTrace } from './evaluator-data.ts';
-import { type Val, anyNum, num, truth, valueOf } from './evaluator-fields.ts';
+import { type Val, anyNum, cmp, num, truth, valueOf } from './evaluator-fields.ts';
 
 export { collectTraces, type EvalSpan, type EvalTrace } from './evaluator-data.ts';
 
@@ -91,17 +91,6 @@ function scalar(e: ScalarExpr, set: Set<EvalSpan>, t: EvalTrace): number | undef
       }
     }
     default: throw new Error('evaluator: scalar pipeline');
-  }
-}
-
-function cmp(a: number, op: string, b: number): boolean {
-  switch (op) {
-    case '=': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    default: return a >= b;
   }
 }
 

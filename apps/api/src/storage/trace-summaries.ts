@@ -1,4 +1,4 @@
-import type { Db } from '@tracegres/schema';
+import type { Db, StoredSpanRow } from '@tracegres/schema';
 
 export interface ServiceSummary {
   name: string;
@@ -19,16 +19,8 @@ export interface TraceSummary {
   services: ServiceSummary[];
 }
 
-interface Row {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  start_ns: string;
-  duration_ns: string;
-  name: string;
-  status_code: number;
-  service_name: string;
-}
+/** The stored span columns a summary reads, plus the denormalised service name. */
+type Row = Pick<StoredSpanRow, 'trace_id' | 'span_id' | 'parent_span_id' | 'start_ns' | 'duration_ns' | 'name' | 'status_code'> & { service_name: string };
 
 /**
  * Summaries of the given traces (32-hex ids), in the given order; traces with no spans are left
