@@ -3,7 +3,6 @@
 // through the HTTP API and prints p50/p99 per query.
 //
 //   npm run bench:search -- [--spans 1000000] [--runs 15] [--senders 8]
-import postgres from 'postgres';
 import { createPostgresDb } from '@tracegres/schema';
 import { compactionContext } from '../apps/api/src/compaction/from-config.ts';
 import { runCompaction } from '../apps/api/src/compaction/job.ts';
@@ -54,18 +53,17 @@ async function main(): Promise<void> {
     // A running server's compaction job numbers traces 30 s after their last span (structural
     // queries then use nested-set ranges); loading is over, so one pass now reaches that state.
     // Autovacuum would analyze the new partitions eventually; do it now so plans are realistic.
-    const compact = postgres(db.url, { max: 1, onnotice: () => {} });
     const jobDb = createPostgresDb(db.url, { max: 2 });
     const job = await runCompaction(await compactionContext(parseConfig({ DATABASE_URL: db.url, COMPACTION_QUIET: '0s' }), jobDb, Date.now));
-    await jobDb.close();
     console.log(`  compaction pass: ${job.tracesNumbered} traces numbered in ${(job.ms / 1000).toFixed(1)} s`);
-    const sql = compact;
-    await sql`vacuum analyze`;
     // Loading and the pass leave ~1 GB of dirty buffers; time queries once they are flushed,
     // not while the checkpointer competes with them for the disk.
-    await sql`checkpoint`;
-    const [{ spans, traces }] = await sql`select (select count(*) from spans)::int as spans, (select count(*) from traces)::int as traces`;
-    await sql.end();
+    await jobDb.exec('vacuum analyze');
+    await jobDb.exec('checkpoint');
+    const [{ spans, traces }] = await jobDb.query<{ spans: number; traces: number }>(
+      `select (select count(*) from spans)::int as spans, (select count(*) from traces)::int as traces`,
+    );
+    await jobDb.close();
     console.log(`  ${spans} spans in ${traces} trace rows; analyzed\n`);
 
     const start = Math.floor(nowMs / 1000) - 3600;
