@@ -1,7 +1,7 @@
 // `npm run bench:storage`: loads generated traces (default 1,000,000 spans) into a fresh Postgres
 // database through OTLP, spread over an hour that ended two hours ago (so its partitions are
-// closed), then runs one compaction pass and prints bytes per span (tables + indexes of spans
-// and traces) before and after, and the pass's runtime.
+// closed), then runs one compaction pass and prints bytes per span (tables + indexes of spans,
+// traces and span_nested, which compaction fills) before and after, and the pass's runtime.
 //
 //   npm run bench:storage -- [--spans 1000000] [--senders 8]
 import { createPostgresDb } from '@tracegres/schema';
@@ -18,7 +18,7 @@ const SENDERS = numArg(args, 'senders', 8);
 const SIZE_SQL = `
 select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as bytes
   from pg_inherits i join pg_class c on c.oid = i.inhrelid
- where i.inhparent in ('spans'::regclass, 'traces'::regclass)`;
+ where i.inhparent in ('spans'::regclass, 'traces'::regclass, 'span_nested'::regclass)`;
 
 async function main(): Promise<void> {
   const target = await createServerDatabase('tracegres_bench');

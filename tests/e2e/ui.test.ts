@@ -1,47 +1,29 @@
 // The web UI end to end: real Chromium against the real app on a test database, with traces sent
 // by the OpenTelemetry SDK. Each step saves a screenshot to artifacts/screenshots/ for review.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { type TestServer, startTestServer } from '../support/app.ts';
-import { launchChromium } from '../support/browser.ts';
-import { drivers } from '../support/databases.ts';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../support/app.ts';
 import { type SentTraces, XSS, sendTestTraces } from './fixtures.ts';
-import { ensureWebBuilt } from './web-build.ts';
-
-const shots = new URL('../../artifacts/screenshots/', import.meta.url).pathname;
+import { useBrowserApp } from './harness.ts';
 
 describe('web UI', { timeout: 180_000 }, () => {
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
   let ids: SentTraces;
-  const pageErrors: string[] = [];
+  const app = useBrowserApp({
+    seed: async (s) => {
+      ids = await sendTestTraces(s.url);
+      await s.deps.tags.flush(s.database.db);
+    },
+  });
+  const { pageErrors, shot } = app;
+  before(() => {
+    ({ server, page } = app);
+  });
 
-  const shot = (name: string) => page.screenshot({ path: `${shots}${name}.png`, fullPage: false });
   const rowCount = () => page.locator('[data-testid=span-row]').count();
   const searchUrl = (q: string) => `${server.url}/search?q=${encodeURIComponent(q)}&lookback=1h`;
-
-  before(async () => {
-    mkdirSync(shots, { recursive: true });
-    await ensureWebBuilt();
-    server = await startTestServer(drivers.includes('postgres') ? 'postgres' : 'pglite');
-    ids = await sendTestTraces(server.url);
-    await server.deps.tags.flush(server.database.db);
-    browser = await launchChromium();
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-    page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test('serves the app with content types and a fallback for client routes', async () => {
     const index = await fetch(`${server.url}/trace/abc?span=1`);
@@ -135,14 +117,15 @@ describe('web UI', { timeout: 180_000 }, () => {
     await page.getByTestId('sort-select').selectOption('oldest');
     assert.equal((await order())[0], ids.slow, 'oldest first');
     assert.match(page.url(), /sort=oldest/);
-    // Pick two to compare: the button leads to the (placeholder) compare page.
+    // Pick two to compare: the button leads to the compare page (tests/e2e/compare.test.ts has its figures).
     const checks = page.getByTestId('compare-check');
     await checks.nth(0).check();
     await checks.nth(1).check();
     await shot('search-results');
     await page.getByTestId('compare-button').click();
-    await page.getByTestId('compare-placeholder').waitFor();
-    await shot('compare-placeholder');
+    await page.getByTestId('compare-tree').waitFor();
+    assert.equal(await page.getByTestId('compare-side-a').getByTestId('compare-title').innerText(), 'catalog: GET /products');
+    await shot('compare-from-search');
     await page.goBack();
     await page.getByTestId('results-table').waitFor();
   });

@@ -1,11 +1,9 @@
 // Seeded input mutators for fuzzing the HTTP surface: OTLP protobuf and JSON bodies, and TraceQL
-// strings. Shared by the CI test (a few thousand cases) and `npm run test:fuzz` (the long run).
-import type { Hono } from 'hono';
-import { createGenerator, encodeBody } from '@tracegres/loadgen';
-import { type Rng, createRng } from '@tracegres/loadgen';
+// strings. Shared by the CI test (a few thousand cases) and `npm run test:fuzz` (the long run);
+// fuzz-cases.ts turns them into requests, fuzz-run.ts sends them.
+import { type Rng, createGenerator, encodeBody } from '@tracegres/loadgen';
 import { parseFail, valid } from '../../packages/traceql/test/corpus.ts';
-
-export { createRng };
+import { QueryGenerator } from './query-generator.ts';
 
 /** Valid OTLP requests to start mutating from (a few traces each, seeded). */
 export function seedBodies(n: number): { proto: Uint8Array[]; json: string[] } {
@@ -132,25 +130,35 @@ const tokens = [
   "'; drop table spans; --", '$1', '\\u0000', '\u{1F600}', '\n', ' ',
 ];
 
-/** A TraceQL-ish string: token soup, a mutated corpus query, or a corpus query with a random cut. */
-export function fuzzTraceQL(rng: Rng): string {
+/**
+ * A TraceQL-ish string: token soup, a mutated or cut corpus query, a valid query from the grammar
+ * generator, or a generated query with mutations.
+ */
+export function fuzzTraceQL(rng: Rng, grammar: QueryGenerator): string {
   // Cuts can split a surrogate pair; a URL cannot carry half a character.
-  return rawTraceQL(rng).toWellFormed();
+  return rawTraceQL(rng, grammar).toWellFormed();
 }
 
-function rawTraceQL(rng: Rng): string {
+/** Inserts `n` random tokens into `q` at random places (each maybe replacing one character). */
+function sprinkle(rng: Rng, q: string, n: number): string {
+  for (let i = n; i > 0; i--) {
+    const at = rng.int(0, q.length);
+    q = q.slice(0, at) + tokens[rng.int(0, tokens.length - 1)] + q.slice(at + (rng.chance(0.5) ? 1 : 0));
+  }
+  return q;
+}
+
+function rawTraceQL(rng: Rng, grammar: QueryGenerator): string {
   const corpus = rng.chance(0.8) ? valid : parseFail;
-  switch (rng.int(0, 2)) {
+  switch (rng.int(0, 4)) {
     case 0:
       return Array.from({ length: rng.int(1, 25) }, () => tokens[rng.int(0, tokens.length - 1)]).join(rng.chance(0.5) ? ' ' : '');
-    case 1: {
-      let q = corpus[rng.int(0, corpus.length - 1)];
-      for (let i = rng.int(1, 4); i > 0; i--) {
-        const at = rng.int(0, q.length);
-        q = q.slice(0, at) + tokens[rng.int(0, tokens.length - 1)] + q.slice(at + (rng.chance(0.5) ? 1 : 0));
-      }
-      return q;
-    }
+    case 1:
+      return sprinkle(rng, corpus[rng.int(0, corpus.length - 1)], rng.int(1, 4));
+    case 2:
+      return grammar.query();
+    case 3:
+      return sprinkle(rng, grammar.query(), rng.int(1, 3));
     default: {
       const q = corpus[rng.int(0, corpus.length - 1)];
       return q.slice(0, rng.int(0, q.length));
@@ -166,107 +174,4 @@ function concat(...parts: Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
-}
-
-export interface FuzzStats {
-  requests: number;
-  statuses: Map<number, number>;
-  maxMs: number;
-  failures: string[];
-}
-
-/** Sends one request through the app and records it; a 5xx or a throw is a failure. */
-export async function probe(app: Hono, stats: FuzzStats, label: string, path: string, init?: RequestInit, limitMs = 35_000): Promise<void> {
-  const t0 = performance.now();
-  let status = 0;
-  try {
-    const res = await app.request(path, init);
-    status = res.status;
-    await res.arrayBuffer();
-  } catch (err) {
-    stats.failures.push(`${label}: threw ${(err as Error).message}`);
-  }
-  const ms = performance.now() - t0;
-  stats.requests++;
-  stats.maxMs = Math.max(stats.maxMs, ms);
-  stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
-  if (status >= 500) stats.failures.push(`${label}: HTTP ${status} for ${path.slice(0, 200)}`);
-  if (ms > limitMs) stats.failures.push(`${label}: took ${Math.round(ms)} ms (limit ${limitMs})`);
-}
-
-export const newStats = (): FuzzStats => ({ requests: 0, statuses: new Map(), maxMs: 0, failures: [] });
-
-/** Injection strings, for TraceQL values, attribute names and every query parameter. */
-export const injections = [
-  "'; drop table spans; --",
-  '"; drop table spans; --',
-  "1; select pg_sleep(10)",
-  "1) or (1=1",
-  "' or '1'='1",
-  '$1',
-  '\\x00',
-  "x'||(select version())||'",
-  '%27%3B%20drop%20table%20spans%3B--',
-];
-
-export interface FuzzPlan {
-  seed: number;
-  bodies: number;
-  queries: number;
-}
-
-/** Runs the plan against an app; returns what happened. */
-export async function runFuzz(app: Hono, plan: FuzzPlan, windowS: [number, number]): Promise<FuzzStats> {
-  const rng = createRng(plan.seed);
-  const stats = newStats();
-  const seeds = seedBodies(8);
-  for (let i = 0; i < plan.bodies; i++) {
-    const which = rng.int(0, 2);
-    if (which === 0) {
-      const body = mutateBytes(rng, seeds.proto[rng.int(0, seeds.proto.length - 1)]);
-      await probe(app, stats, `proto #${i}`, '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: body as Uint8Array<ArrayBuffer> });
-    } else if (which === 1) {
-      const body = mutateJson(rng, seeds.json[rng.int(0, seeds.json.length - 1)]);
-      await probe(app, stats, `json #${i}`, '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    } else {
-      // A body that claims gzip but is damaged gzip (or not gzip at all).
-      const body = mutateBytes(rng, Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, ...seeds.proto[0].slice(0, 64)]));
-      await probe(app, stats, `gzip #${i}`, '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body: body as Uint8Array<ArrayBuffer> });
-    }
-  }
-  const [start, end] = windowS;
-  for (let i = 0; i < plan.queries; i++) {
-    const q = encodeURIComponent(fuzzTraceQL(rng));
-    if (rng.chance(0.8)) await probe(app, stats, `search #${i}`, `/api/search?q=${q}&start=${start}&end=${end}&limit=20`);
-    else await probe(app, stats, `tag values #${i}`, `/api/v2/search/tag/span.http.method/values?q=${q}&start=${start}&end=${end}`);
-  }
-  for (const bad of injections) {
-    const x = encodeURIComponent(bad);
-    const paths = [
-      `/api/search?q=${encodeURIComponent(`{ span.http.method = "${bad.replaceAll('"', '\\"')}" }`)}&start=${start}&end=${end}`,
-      `/api/search?q=${encodeURIComponent(`{ span."${bad.replaceAll('"', '\\"')}" = 1 }`)}&start=${start}&end=${end}`,
-      `/api/search?q=${encodeURIComponent(`{ name =~ "${bad.replaceAll('"', '\\"').replaceAll('\\', '\\\\')}" }`)}&start=${start}&end=${end}`,
-      `/api/search?tags=${encodeURIComponent(`service.name="${bad.replaceAll('"', '\\"')}"`)}&start=${start}&end=${end}`,
-      `/api/search?q={}&start=${x}&end=${end}`,
-      `/api/search?q={}&start=${start}&end=${x}`,
-      `/api/search?q={}&limit=${x}`,
-      `/api/search?q={}&spss=${x}`,
-      `/api/search?q={}&minDuration=${x}`,
-      `/api/search?q={}&maxDuration=${x}`,
-      `/api/search/tags?scope=${x}`,
-      `/api/v2/search/tags?scope=${x}`,
-      `/api/search/tag/${x}/values`,
-      `/api/v2/search/tag/${encodeURIComponent(x)}/values`,
-      `/api/v2/search/tag/span.x/values?q=${x}`,
-      `/api/traces/${x}`,
-      `/api/v2/traces/${x}?start=${x}&end=${x}`,
-      `/jaeger/api/traces?service=${x}&operation=${x}&tags=${x}`,
-      `/jaeger/api/traces?service=${x}&tags=${encodeURIComponent(JSON.stringify({ [bad]: bad }))}`,
-      `/jaeger/api/services/${x}/operations`,
-      `/jaeger/api/dependencies?endTs=${x}&lookback=${x}`,
-      `/metrics/generator`,
-    ];
-    for (const p of paths) await probe(app, stats, `injection ${JSON.stringify(bad)}`, p, { headers: { 'x-scope-orgid': 'single-tenant' } });
-  }
-  return stats;
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { isUnavailableError } from '@tracegres/schema';
+import { authenticate } from './auth/middleware.ts';
 import type { Deps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { jaegerRoutes } from './routes/jaeger/index.ts';
@@ -8,6 +9,7 @@ import { opsRoutes } from './routes/ops/index.ts';
 import { rumIngest } from './routes/rum/index.ts';
 import { otlpRoutes } from './routes/otlp/index.ts';
 import { tempoRoutes } from './routes/tempo/index.ts';
+import { uiDataRoutes } from './routes/ui-data/index.ts';
 import { uiRoutes } from './routes/ui/index.ts';
 import { zipkinRoutes } from './routes/zipkin/index.ts';
 
@@ -24,6 +26,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/', otlpRoutes(deps));
   app.route('/jaeger', jaegerRoutes(deps));
   app.route('/', zipkinRoutes(deps));
+  app.route('/', uiDataRoutes(deps));
   app.route('/', uiRoutes(deps));
   return app;
 }
@@ -39,6 +42,9 @@ export function createOtlpApp(deps: Deps): Hono {
 
 let requestSeq = 0;
 
+/** SQLSTATEs of arithmetic a query asked for: out of range, division by zero, bad power or log argument. */
+const ARITHMETIC_ERRORS = new Set(['22003', '22012', '2201F', '2201E']);
+
 function base(deps: Deps): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
@@ -50,6 +56,7 @@ function base(deps: Deps): Hono {
       (performance.now() - t0) / 1000,
     );
   });
+  app.use(authenticate(deps));
   // Tempo answers errors in plain text; protocol routes render their own shapes before this.
   app.onError((err, c) => {
     if (err instanceof ApiError) {
@@ -60,6 +67,11 @@ function base(deps: Deps): Hono {
       // The database is down or unreachable: a retryable condition, not a server bug.
       c.header('retry-after', '5');
       return c.text('database unavailable, retry later', 503);
+    }
+    if (ARITHMETIC_ERRORS.has((err as { code?: string } | undefined)?.code ?? '')) {
+      // Postgres could not compute an expression of the query (`{ .a = 9223^372036854775807 }`
+      // overflows numeric): the query is at fault, not the server (found by the fuzz run).
+      return c.text('invalid query: an expression cannot be evaluated (a value out of range, a division by zero or an invalid argument)', 400);
     }
     const id = `${Date.now().toString(36)}-${(++requestSeq).toString(36)}`;
     deps.log.error('request failed', { requestId: id, path: c.req.path, error: String((err as Error)?.stack ?? err) });

@@ -13,6 +13,7 @@ import { TagDictionary } from './ingest/tag-dictionary.ts';
 import { SpanWriter } from './ingest/writer.ts';
 import { type Logger, createLogger } from './log.ts';
 import { createAppMetrics } from './metrics/app-metrics.ts';
+import { createLimits } from './limits/ingest-limits.ts';
 import type { Listener, RuntimeAdapter } from './runtime/types.ts';
 import { Tenants } from './storage/tenants.ts';
 
@@ -70,6 +71,7 @@ export async function buildDeps(config: Config, db: Db, opts: BuildOptions = {})
     writer,
     tags: new TagDictionary(),
     metrics,
+    limits: createLimits(db, config.limits, metrics.registry, log),
     log,
     buildInfo,
     now,

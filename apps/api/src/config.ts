@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { type LimitsConfig, limitsEnvSchema, limitsFromEnv } from './limits/settings.ts';
+import { tenancyEnvSchema, tenancyFromEnv } from './auth/settings.ts';
+import type { TenancyConfig } from './auth/resolve-tenant.ts';
 import { type OriginPattern, originPatternProblem } from './routes/rum/origins.ts';
 import { tenantIdProblem } from './storage/tenants.ts';
 
@@ -79,6 +82,7 @@ const envSchema = z.object({
   RETENTION: duration('168h', 60),
   PARTITION_INTERVAL: duration(undefined, 60),
   INGEST_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024),
+  ...limitsEnvSchema(parseDurationSeconds),
   DB_POOL_SIZE: positiveInt(10),
   INGEST_DECODE_WORKERS: z
     .string()
@@ -133,6 +137,7 @@ const envSchema = z.object({
       }
       return keys;
     }),
+  ...tenancyEnvSchema,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   DEMO: z
     .string()
@@ -153,7 +158,8 @@ export interface RumIngestKey {
   origins: OriginPattern[];
 }
 
-export interface Config {
+/** Tenancy and bearer tokens: multitenancyEnabled, queryTokens, ingestTokens. */
+export interface Config extends TenancyConfig {
   port: number;
   otlpHttpPort: number;
   /** OTLP/gRPC listener port; 0 disables it. */
@@ -179,6 +185,8 @@ export interface Config {
   compactionQuietSeconds: number;
   /** Send generated demo traces to ourselves over OTLP/HTTP (5 traces/s). */
   demo: boolean;
+  /** Ingest and query limits (global values; per-tenant overrides live in `tenant_limits`). */
+  limits: LimitsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -211,5 +219,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
     rumIngestKeys: e.RUM_INGEST_KEYS,
     demo: e.DEMO,
+    ...tenancyFromEnv(e),
+    limits: limitsFromEnv(e),
   };
 }

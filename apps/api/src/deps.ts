@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Decoder } from './ingest/accept.ts';
 import type { TagDictionary } from './ingest/tag-dictionary.ts';
 import type { SpanWriter } from './ingest/writer.ts';
+import type { Limits } from './limits/ingest-limits.ts';
 import type { Logger } from './log.ts';
 import type { Inflate } from './routes/otlp/body.ts';
 import type { AppMetrics } from './metrics/app-metrics.ts';
@@ -28,6 +29,8 @@ export interface Deps {
   /** Attribute names/values for the tag APIs, recorded from stored spans. */
   tags: TagDictionary;
   metrics: AppMetrics;
+  /** Rate buckets, in-flight budget and per-tenant overrides (apps/api/src/limits). */
+  limits: Limits;
   log: Logger;
   buildInfo: BuildInfo;
   /** Wall clock in ms; tests substitute a controlled one. */

@@ -5,6 +5,7 @@
 export const ErrorCode = {
   badRequest: 400,
   unauthorized: 401,
+  forbidden: 403,
   notFound: 404,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,

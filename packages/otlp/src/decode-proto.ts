@@ -10,6 +10,7 @@
 
 import type {
   InstrumentationScope,
+  KeyValue,
   Resource,
   ResourceSpans,
   ScopeSpans,
@@ -53,18 +54,57 @@ const fieldNames: FieldNames = {
  * `validateTracesData`.
  * @throws OtlpDecodeError on truncated or malformed input, naming the field and byte offset.
  */
-export function decodeExportRequestProto(bytes: Uint8Array): TracesData {
+export function decodeExportRequestProto(bytes: Uint8Array, opts: DecodeOptions = {}): TracesData {
   const r = new ProtoReader(bytes, 'ExportTraceServiceRequest', fieldNames);
   const resourceSpans: ResourceSpans[] = [];
-  while (r.pos < r.end) {
-    const t = r.tag();
-    if (t === 10) {
-      const e = r.enter('ResourceSpans');
-      resourceSpans.push(readResourceSpans(r));
-      r.leave(e, 'ExportTraceServiceRequest');
-    } else r.skip(t);
+  lazySpanAttributes = opts.lazySpanAttributes === true;
+  try {
+    while (r.pos < r.end) {
+      const t = r.tag();
+      if (t === 10) {
+        const e = r.enter('ResourceSpans');
+        resourceSpans.push(readResourceSpans(r));
+        r.leave(e, 'ExportTraceServiceRequest');
+      } else r.skip(t);
+    }
+  } finally {
+    lazySpanAttributes = false;
   }
   return { resourceSpans };
+}
+
+export interface DecodeOptions {
+  /**
+   * Leave each span's attributes undecoded until `span.attributes` is first read. For readers of
+   * whole stored traces (the trace page): a 50,000-span trace carries about a million attributes,
+   * and the waterfall shows the attributes of one span at a time.
+   */
+  lazySpanAttributes?: boolean;
+}
+
+// Decoding is synchronous, so the option of the call in progress can live here rather than be
+// threaded through every read function.
+let lazySpanAttributes = false;
+
+/** Makes `span.attributes` decode the KeyValues at `starts` (their length prefixes) on first read. */
+function defineLazyAttributes(span: Span, buf: Uint8Array, starts: number[]): void {
+  Object.defineProperty(span, 'attributes', {
+    configurable: true,
+    enumerable: true,
+    get(): KeyValue[] {
+      const list: KeyValue[] = [];
+      const r = new ProtoReader(buf, 'Span', fieldNames);
+      for (const start of starts) {
+        r.pos = start;
+        readAttribute(r, list, 'Span');
+      }
+      Object.defineProperty(span, 'attributes', { value: list, writable: true, configurable: true, enumerable: true });
+      return list;
+    },
+    set(value: KeyValue[]) {
+      Object.defineProperty(span, 'attributes', { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
 }
 
 function readResourceSpans(r: ProtoReader): ResourceSpans {
@@ -190,6 +230,7 @@ function readSpan(r: ProtoReader): Span {
     status: { code: 0, message: '' },
     flags: 0,
   };
+  let lazyStarts: number[] | undefined;
   while (r.pos < r.end) {
     const t = r.tag();
     switch (t) {
@@ -201,7 +242,12 @@ function readSpan(r: ProtoReader): Span {
       case 48: span.kind = toSpanKind(r.uint32()); break;
       case 57: span.startTimeUnixNano = r.fixed64(); break;
       case 65: span.endTimeUnixNano = r.fixed64(); break;
-      case 74: readAttribute(r, span.attributes, 'Span'); break;
+      case 74:
+        if (lazySpanAttributes) {
+          (lazyStarts ??= []).push(r.pos);
+          r.skip(t);
+        } else readAttribute(r, span.attributes, 'Span');
+        break;
       case 80: span.droppedAttributesCount = r.uint32(); break;
       case 90: {
         const e = r.enter('Span.Event');
@@ -227,6 +273,7 @@ function readSpan(r: ProtoReader): Span {
       default: r.skip(t);
     }
   }
+  if (lazyStarts) defineLazyAttributes(span, r.buf, lazyStarts);
   return span;
 }
 

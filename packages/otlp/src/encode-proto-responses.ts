@@ -4,7 +4,7 @@
  */
 
 import type { PartialSuccess, RpcStatus, TracesData } from './model.ts';
-import { initialSize, writeTracesData } from './encode-proto.ts';
+import { type ProtoTrace, initialSize, writeTrace } from './encode-proto.ts';
 import { ProtoWriter } from './proto-writer.ts';
 
 /** Options for Tempo's v2 trace-by-ID answer. */
@@ -21,11 +21,11 @@ export interface TraceByIdResponseOptions {
  * PartialStatus status = 3; string message = 4; }` as `/api/v2/traces/{id}` answers with
  * `Accept: application/protobuf`.
  */
-export function encodeTraceByIdResponseProto(td: TracesData, opts: TraceByIdResponseOptions = {}): Uint8Array<ArrayBuffer> {
+export function encodeTraceByIdResponseProto(td: TracesData | ProtoTrace, opts: TraceByIdResponseOptions = {}): Uint8Array<ArrayBuffer> {
   const w = new ProtoWriter(initialSize(td) + 64);
   w.uint32(10);
   let s = w.begin(4);
-  writeTracesData(w, td);
+  writeTrace(w, td);
   w.end(s, 4);
   w.uint32(18);
   s = w.begin(1);

@@ -11,16 +11,41 @@ import { ProtoWriter, varintSize } from './proto-writer.ts';
  * Encodes `TracesData` (byte-identical layout for `ExportTraceServiceRequest` and Tempo's `Trace`).
  * @throws TypeError when an id in the model is not hex.
  */
-export function encodeTracesDataProto(td: TracesData): Uint8Array<ArrayBuffer> {
+export function encodeTracesDataProto(td: TracesData | ProtoTrace): Uint8Array<ArrayBuffer> {
   const w = new ProtoWriter(initialSize(td));
-  writeTracesData(w, td);
+  writeTrace(w, td);
   return w.finish();
 }
 
+/**
+ * A trace that writes its own `TracesData` fields: the stored-trace reader uses this to go from
+ * database rows to wire bytes without building the span objects first (see rows-proto in
+ * @tracegres/schema), which on a 50,000-span trace is most of the time and garbage.
+ */
+export interface ProtoTrace {
+  readonly spanCount: number;
+  /** An estimate of the encoded size, so a 40 MB trace is not copied while its buffer grows. */
+  readonly sizeHint?: number;
+  writeTracesData(w: ProtoWriter): void;
+}
+
+function isProtoTrace(t: TracesData | ProtoTrace): t is ProtoTrace {
+  return typeof (t as ProtoTrace).writeTracesData === 'function';
+}
+
+/** Writes either kind of trace at the writer's position. */
+export function writeTrace(w: ProtoWriter, t: TracesData | ProtoTrace): void {
+  if (isProtoTrace(t)) t.writeTracesData(w);
+  else writeTracesData(w, t);
+}
+
 /** A first buffer size that rarely needs to grow: ~400 bytes per span is typical of real traffic. */
-export function initialSize(td: TracesData): number {
+export function initialSize(td: TracesData | ProtoTrace): number {
   let spans = 0;
-  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
+  if (isProtoTrace(td)) {
+    if (td.sizeHint !== undefined) return Math.min(4096 + Math.ceil(td.sizeHint * 1.05), 1 << 30);
+    spans = td.spanCount;
+  } else for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
   return Math.min(4096 + spans * 512, 1 << 30);
 }
 
@@ -28,7 +53,7 @@ export function initialSize(td: TracesData): number {
  * Bytes to reserve for the length of an envelope holding `spans` spans (~400 bytes each), so that
  * the body of a large trace is rarely moved to make room for its length.
  */
-function lengthGuess(spans: number): number {
+export function lengthGuess(spans: number): number {
   return varintSize(Math.min(spans * 400 + 64, 0xffffffff));
 }
 
@@ -98,7 +123,11 @@ function writeResourceSpans(w: ProtoWriter, rs: ResourceSpans): void {
   }
 }
 
-function writeSpan(w: ProtoWriter, span: Span): void {
+/**
+ * Writes a Span's fields. `writeAttrs`, when given, writes the attributes in their place instead
+ * of `span.attributes` (the stored-trace writer streams them from their stored JSON).
+ */
+export function writeSpan(w: ProtoWriter, span: Span, writeAttrs?: (w: ProtoWriter) => void): void {
   if (span.traceId !== '') {
     w.uint32(10);
     w.hexBytes(span.traceId);
@@ -131,7 +160,8 @@ function writeSpan(w: ProtoWriter, span: Span): void {
     w.uint32(65);
     w.fixed64(span.endTimeUnixNano);
   }
-  writeAttributes(w, 74, span.attributes);
+  if (writeAttrs) writeAttrs(w);
+  else writeAttributes(w, 74, span.attributes);
   if (span.droppedAttributesCount !== 0) {
     w.uint32(80);
     w.uint32(span.droppedAttributesCount);
@@ -209,7 +239,7 @@ function writeSpan(w: ProtoWriter, span: Span): void {
 }
 
 /** Writes each KeyValue of `list` as field `tag` (the caller's repeated attributes field). */
-function writeAttributes(w: ProtoWriter, tag: number, list: KeyValue[]): void {
+export function writeAttributes(w: ProtoWriter, tag: number, list: KeyValue[]): void {
   for (let i = 0; i < list.length; i++) {
     const kv = list[i];
     w.uint32(tag);

@@ -7,10 +7,11 @@ export * from './model.ts';
 export { OtlpDecodeError } from './errors.ts';
 export { bytesToHex, hexToBytes, isHex } from './hex.ts';
 export { base64ToBytes, bytesToBase64, tryBase64ToBytes } from './base64.ts';
-export { decodeExportRequestProto } from './decode-proto.ts';
+export { decodeExportRequestProto, type DecodeOptions } from './decode-proto.ts';
 export { decodeExportRequestJson } from './decode-json.ts';
 export { validateTracesData, MAX_ERRORS, type ValidationError, type ValidationResult } from './validate.ts';
-export { encodeTracesDataProto } from './encode-proto.ts';
+export { encodeTracesDataProto, lengthGuess, writeAttributes, writeSpan, type ProtoTrace } from './encode-proto.ts';
+export { ProtoWriter } from './proto-writer.ts';
 export {
   encodeExportResponseProto,
   encodeRpcStatusProto,

@@ -84,3 +84,15 @@ test('a real SDK payload survives proto -> model -> proto, and -> JSON -> model'
   assert.deepEqual(pbDecode(again), pbDecode(proto));
   assert.deepEqual(decodeExportRequestJson(encodeOtlpJson(td)), td);
 });
+
+test('lazily decoded span attributes equal eagerly decoded ones, and can be replaced', () => {
+  for (let seed = 1; seed <= 100; seed++) {
+    const bytes = encodeTracesDataProto(randomTraces(seed));
+    const lazy = decodeExportRequestProto(bytes, { lazySpanAttributes: true });
+    assert.deepEqual(lazy, decodeExportRequestProto(bytes), `seed ${seed}`);
+  }
+  const bytes = encodeTracesDataProto(richTracesData());
+  const span = decodeExportRequestProto(bytes, { lazySpanAttributes: true }).resourceSpans[0].scopeSpans[0].spans[0];
+  span.attributes = [];
+  assert.deepEqual(span.attributes, []);
+});

@@ -29,6 +29,12 @@ export interface Db extends Queryable {
    * PGlite, which is a single connection owned by one process anyway.
    */
   session?<T>(fn: (conn: Queryable & { exec(script: string): Promise<void> }) => Promise<T>): Promise<T>;
+  /**
+   * Sends `statements` back to back on one connection in one round trip and returns each one's
+   * rows; rejects with the first failure. A pipeline that opens a transaction must close it (a
+   * COMMIT after a failed statement rolls back). Absent on PGlite, where round trips cost nothing.
+   */
+  pipeline?(statements: readonly { text: string; params?: readonly unknown[] }[]): Promise<Row[][]>;
   /** Cheap liveness check used by /ready and by ingest backpressure. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,13 +1,16 @@
 export type { Db, Queryable, Row } from './db.ts';
 export { isRetryableTxError, isUnavailableError } from './db.ts';
+export { TENANT_READER_ROLE, enterTenantScope, tenantScoped } from './tenant-scope.ts';
 export { createPostgresDb, type PostgresOptions } from './client-postgres.ts';
 export { migrate, splitStatements, type Migration, type MigrateResult } from './migrate.ts';
 export { Partitions, bucketOf, partitionInterval, partitionName, partitionedTables } from './partitions.ts';
 export { hash64 } from './hash.ts';
 export { applyCitusLayout, citusDistributedTables, citusReferenceTables, describeCitusLayout, hasCitus, type CitusLayout } from './citus.ts';
 export { Mutex } from './mutex.ts';
+export { HASH_JOINS_ONLY } from './planner.ts';
 export * from './codec/attr-json.ts';
 export * from './codec/span-rows.ts';
+export { StoredTrace } from './codec/rows-proto.ts';
 export * as tables from './tables/index.ts';
 export * from './codec/tag-scopes.ts';
 export { SPAN_METRICS_BUCKETS_S, SERVICE_GRAPH_BUCKETS_S } from './tables/rollups.ts';

@@ -6,6 +6,8 @@
  * (e.g. `(?i)` switched on mid-pattern).
  */
 
+import { regexBoundsProblem } from './regex-bounds.ts';
+
 /** A translated regex: `new RegExp(source, flags)` matches exactly the strings Tempo matches. */
 export interface TranslatedRegex {
   source: string;
@@ -28,6 +30,9 @@ const lit = (cp: number): string => `\\u{${cp.toString(16)}}`;
 
 /** Translates an RE2 pattern into an anchored JS regex. Throws RegexError. */
 export function translateRegex(pattern: string): TranslatedRegex {
+  // Bounded first, so an oversized pattern is not parsed at all (regex-bounds.ts).
+  const tooBig = regexBoundsProblem(pattern);
+  if (tooBig !== null) throw new RegexError(tooBig);
   const chars = [...pattern];
   let i = 0;
   let depth = 0;

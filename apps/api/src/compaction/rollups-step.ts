@@ -1,4 +1,5 @@
 import type { Queryable } from '@tracegres/schema';
+import { HASH_JOINS_ONLY } from '@tracegres/schema';
 import { type CompactionContext, MINUTE_NS, nowNs } from './context.ts';
 import { EDGES_OF_WINDOW, EDGE_KEY, EDGE_VALUES, SPAN_METRICS_OF_WINDOW, SPAN_METRIC_KEY, SPAN_METRIC_VALUES } from './rollup-sql.ts';
 import { readWatermark, writeWatermark } from './state.ts';
@@ -34,7 +35,7 @@ export async function rollUp(ctx: CompactionContext): Promise<{ minutes: number;
     await ctx.db.transaction(async (tx) => {
       // Fresh partitions may have no statistics yet: a nested loop over the pairing join would be
       // quadratic in the spans of a big trace, so hash joins and bitmap (BRIN) scans only.
-      await tx.query(`set local enable_nestloop = off`);
+      await tx.query(HASH_JOINS_ONLY);
       await tx.query(`set local enable_indexscan = off`);
       await replaceWindow(tx, 'span_metrics', SPAN_METRICS_OF_WINDOW, SPAN_METRIC_KEY, SPAN_METRIC_VALUES, from, to);
       await replaceWindow(tx, 'service_graph', EDGES_OF_WINDOW, EDGE_KEY, EDGE_VALUES, from, to);

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
+import type { TenantLimits } from '../limits/settings.ts';
 import { type DecodeJob, type DecodeOutcome, decodeRequest } from './decode.ts';
 import type { PreparedBatch } from './prepare.ts';
 
@@ -25,7 +26,13 @@ export interface Accepted {
  * Postgres the spans are rendered to COPY text right away, and with a decode worker all of
  * that runs off the main thread, which stays free for HTTP and database round trips.
  */
-export async function acceptSpans(deps: Deps, tenantId: number, body: Uint8Array, format: 'protobuf' | 'json'): Promise<Accepted> {
+export async function acceptSpans(
+  deps: Deps,
+  tenantId: number,
+  body: Uint8Array,
+  format: 'protobuf' | 'json',
+  limits: Pick<TenantLimits, 'maxAttributeBytes' | 'maxSpansPerRequest'> = deps.config.limits.defaults,
+): Promise<Accepted> {
   const m = deps.metrics;
   const nowNs = BigInt(deps.now()) * 1_000_000n;
   const job: DecodeJob = {
@@ -36,9 +43,19 @@ export async function acceptSpans(deps: Deps, tenantId: number, body: Uint8Array
     maxNs: nowNs + MAX_FUTURE_NS,
     intervalNs: deps.partitions.intervalNs,
     render: deps.db.driver === 'postgres',
+    maxAttributeBytes: limits.maxAttributeBytes,
+    maxSpans: limits.maxSpansPerRequest,
   };
   const out = deps.decoder ? await deps.decoder.decode(job) : decodeRequest(job);
   m.spansReceived.inc({}, out.received);
+  if (out.tooManySpans) {
+    m.spansRejected.inc({ reason: 'too_many_spans' }, out.received);
+    throw new ApiError(
+      'payloadTooLarge',
+      `request has ${out.received} spans, more than the limit of ${limits.maxSpansPerRequest} spans per request (INGEST_MAX_SPANS_PER_REQUEST); send smaller batches`,
+    );
+  }
+  if (out.truncatedAttributes > 0) deps.limits.attributesTruncated.inc({}, out.truncatedAttributes);
   if (out.invalid > 0) m.spansRejected.inc({ reason: 'invalid' }, out.invalid);
   if (out.received > 0 && out.invalid === out.received) {
     throw new ApiError('badRequest', `every span was invalid: ${out.invalidErrors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
@@ -50,6 +67,11 @@ export async function acceptSpans(deps: Deps, tenantId: number, body: Uint8Array
   return {
     batch: out.batch,
     rejectedSpans: out.invalid + out.rejected.reduce((n, r) => n + r.count, 0),
-    messages: [...out.invalidErrors.map((e) => `${e.path}: ${e.message}`), ...out.rejected.map((r) => r.message)],
+    messages: [
+      ...out.invalidErrors.map((e) => `${e.path}: ${e.message}`),
+      ...out.rejected.map((r) => r.message),
+      // A warning with 0 rejected spans is how OTLP reports an accepted-but-changed request.
+      ...(out.truncatedAttributes ? [`${out.truncatedAttributes} attribute key(s)/value(s) longer than ${limits.maxAttributeBytes} bytes were truncated (MAX_ATTRIBUTE_BYTES)`] : []),
+    ],
   };
 }

@@ -6,6 +6,7 @@ import {
   decodeExportRequestProto,
   validateTracesData,
 } from '@tracegres/otlp';
+import { truncateAttributes } from '../limits/truncate-attributes.ts';
 import { renderCopy } from '../storage/copy-spans.ts';
 import { type PreparedBatch, prepareBatch } from './prepare.ts';
 import { type TagDigest, digestTags } from './tag-digest.ts';
@@ -21,6 +22,10 @@ export interface DecodeJob {
   intervalNs: bigint;
   /** Render COPY text and drop the span objects (server Postgres). */
   render: boolean;
+  /** The tenant's limits: attribute keys/values are truncated to this many bytes (0 = no limit). */
+  maxAttributeBytes: number;
+  /** More spans than this and nothing is prepared (`tooManySpans`); 0 = no limit. */
+  maxSpans: number;
 }
 
 export interface DecodeOutcome {
@@ -33,6 +38,10 @@ export interface DecodeOutcome {
   /** Spans rejected for their time, by reason. */
   rejected: { reason: string; count: number; message: string }[];
   digest: TagDigest;
+  /** Attribute keys and values cut to `maxAttributeBytes`. */
+  truncatedAttributes: number;
+  /** The request had more than `maxSpans` spans; nothing else was done. */
+  tooManySpans?: boolean;
 }
 
 /** Thrown (or sent back by a worker) when the body cannot be decoded at all. */
@@ -47,15 +56,21 @@ const utf8 = new TextDecoder();
 export function decodeRequest(job: DecodeJob): DecodeOutcome {
   const decoded =
     job.format === 'protobuf' ? decodeExportRequestProto(job.body) : decodeExportRequestJson(utf8.decode(job.body));
-  const checked = validateTracesData(decoded);
   const received = countSpans(decoded);
+  if (job.maxSpans > 0 && received > job.maxSpans) {
+    const batch = { spans: [], spanCount: 0, resources: [], scopes: [], buckets: new Set<bigint>() };
+    return { received, invalid: 0, invalidErrors: [], batch, rejected: [], digest: digestTags({ resourceSpans: [] }), truncatedAttributes: 0, tooManySpans: true };
+  }
+  // Before validation and the tag digest, so autocomplete sees the stored (truncated) values.
+  const truncatedAttributes = truncateAttributes(decoded, job.maxAttributeBytes);
+  const checked = validateTracesData(decoded);
   const { batch, rejected } = prepareBatch(job.tenantId, checked.valid, { minNs: job.minNs, maxNs: job.maxNs, intervalNs: job.intervalNs });
   const digest = digestTags(checked.valid);
   if (job.render && batch.spanCount > 0) {
     batch.copy = renderCopy(batch.spans, job.intervalNs);
     batch.spans = [];
   }
-  return { received, invalid: checked.rejected, invalidErrors: checked.errors, batch, rejected, digest };
+  return { received, invalid: checked.rejected, invalidErrors: checked.errors, batch, rejected, digest, truncatedAttributes };
 }
 
 /** Runs decodeRequest, turning a decode error into a value (for worker messages). */

@@ -2,8 +2,9 @@ import { OtlpDecodeError, type PartialSuccess, encodeExportResponseProto, encode
 import { isUnavailableError } from '@tracegres/schema';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { tenantOf } from '../storage/tenants.ts';
-import { acceptSpans } from './accept.ts';
+import { resolveTenant } from '../auth/resolve-tenant.ts';
+import { type Accepted, acceptSpans } from './accept.ts';
+import { admitIngest } from '../limits/ingest-limits.ts';
 
 /** gRPC status codes used by the OTLP/gRPC receiver. */
 export const GrpcCode = {
@@ -12,6 +13,7 @@ export const GrpcCode = {
   resourceExhausted: 8,
   internal: 13,
   unavailable: 14,
+  permissionDenied: 7,
   unauthenticated: 16,
 } as const;
 
@@ -37,10 +39,19 @@ export type Metadata = (key: string) => string | undefined;
 export function grpcExportHandler(deps: Deps): (message: Uint8Array, metadata: Metadata) => Promise<GrpcReply> {
   return async (message, metadata) => {
     try {
-      const tenantId = await deps.tenants.resolve(tenantOf(metadata('x-scope-orgid')));
-      const { batch, rejectedSpans, messages } = await acceptSpans(deps, tenantId, message, 'protobuf');
-      await deps.writer.submit(batch);
-      const partial: PartialSuccess | undefined = rejectedSpans ? { rejectedSpans, errorMessage: messages.join('; ') } : undefined;
+      const tenant = resolveTenant(deps.config, 'ingest', { authorization: metadata('authorization'), orgId: metadata('x-scope-orgid') });
+      const admission = await admitIngest(deps.limits, tenant, message.byteLength, deps.now);
+      let accepted: Accepted;
+      try {
+        admission.body(message.byteLength);
+        const tenantId = await deps.tenants.resolve(tenant);
+        accepted = await acceptSpans(deps, tenantId, message, 'protobuf', admission.limits);
+        await deps.writer.submit(accepted.batch);
+      } finally {
+        admission.done();
+      }
+      const { rejectedSpans, messages } = accepted;
+      const partial: PartialSuccess | undefined = messages.length ? { rejectedSpans, errorMessage: messages.join('; ') } : undefined;
       deps.metrics.ingestRequests.inc({ format: 'grpc', status: '0' });
       return { code: GrpcCode.ok, message: '', response: encodeExportResponseProto(partial) };
     } catch (err) {
@@ -73,6 +84,8 @@ function toReply(err: unknown): GrpcReply | null {
       return { code: GrpcCode.resourceExhausted, message: e.message };
     case 401:
       return { code: GrpcCode.unauthenticated, message: e.message };
+    case 403:
+      return { code: GrpcCode.permissionDenied, message: e.message };
     default: {
       const code = GrpcCode.invalidArgument;
       return { code, message: e.message, details: encodeRpcStatusProto({ code, message: e.message, fieldViolations: e.fieldViolations }) };

@@ -27,7 +27,14 @@ export const nodeRuntime: RuntimeAdapter = {
       );
       server.once('error', reject);
       // OTLP bodies of several MB on slow links: keep Node's default timeouts from cutting them.
-      (server as unknown as { requestTimeout: number }).requestTimeout = 120_000;
+      const http = server as unknown as { requestTimeout: number; keepAliveTimeout: number; headersTimeout: number };
+      http.requestTimeout = 120_000;
+      // Node closes idle keep-alive connections after 5 s, the moment a client may pick the same
+      // connection for its next request: on a busy machine the two race and the client's request
+      // fails with a reset (seen as "fetch failed"). Exporters and proxies idle far longer between
+      // batches; 65 s (the usual load-balancer idle timeout) makes that race rare.
+      http.keepAliveTimeout = 65_000;
+      http.headersTimeout = 66_000;
     });
   },
   readText: (path) => readFile(path, 'utf8').catch(() => undefined),

@@ -9,6 +9,7 @@ import {
   type MetricsPlan,
   type MetricsSqlOptions,
   type MetricsWindow,
+  TraceQLUnsupportedError,
   compileMetricsAggregate,
   compileMetricsCompare,
   compileMetricsExemplars,
@@ -77,7 +78,7 @@ async function firstStage(tx: Queryable, r: MetricsRun, sources: MetricsSource[]
   return partial ? { series, partialMessage: partialMessage(r.maxSeries) } : { series };
 }
 
-/** Runs a metrics query; 504 when it exceeds its time limit (Postgres' statement timeout). */
+/** Runs a metrics query; 400 for what the compiler cannot run, 504 past its time limit (Postgres' statement timeout). */
 export async function runMetrics(db: Db, r: MetricsRun, sources: MetricsSource[] = [rawSpanSource]): Promise<MetricsResult> {
   try {
     const result = await db.transaction(async (tx) => {
@@ -94,6 +95,8 @@ export async function runMetrics(db: Db, r: MetricsRun, sources: MetricsSource[]
     series.sort((a, b) => (a.prom < b.prom ? -1 : a.prom > b.prom ? 1 : 0));
     return { ...result, series };
   } catch (err) {
+    // Found only while compiling (a regex outside the supported subset, say): the query's fault, as in search.
+    if (err instanceof TraceQLUnsupportedError) throw new ApiError('badRequest', err.message);
     if ((err as { code?: string }).code === '57014') {
       throw new ApiError('timeout', `metrics query exceeded its time limit of ${Math.round(r.timeoutMs / 1000)}s; narrow the time range or the query`);
     }

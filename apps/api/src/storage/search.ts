@@ -1,4 +1,4 @@
-import { type Db, type Queryable, type StoredSpanRow } from '@tracegres/schema';
+import { type Db, type Queryable, type StoredSpanRow, HASH_JOINS_ONLY } from '@tracegres/schema';
 import { ApiError } from '../errors.ts';
 import type { CompiledSql, SearchSqlRow } from '@tracegres/traceql';
 import { type AttributeSource, type KeyValue, anyValueJson, attributeReader, spansetAttributes } from './search-spansets.ts';
@@ -93,7 +93,7 @@ export async function runSearch(
     // (it guesses a handful of rows), so it picks nested loops between CTE scans: quadratic in
     // the spans of the window (a `>` query over 100k spans did not finish in 60 s; with hash
     // joins it takes ~0.4 s). The spans of the window are read once through their time range.
-    await tx.query('set local enable_nestloop = off');
+    await tx.query(HASH_JOINS_ONLY);
     const rows: SearchSqlRow[] = [];
     const found = new Set<string>();
     let inspected = 0;

@@ -3,6 +3,7 @@
 // The matching spans come from the search compiler, so the statement is bounded like a search:
 // by the window, a trace budget and a statement timeout.
 import type { Db } from '@tracegres/schema';
+import { HASH_JOINS_ONLY } from '@tracegres/schema';
 import { type Attribute, type Intrinsic, type Query, compileSearch } from '@tracegres/traceql';
 import { ApiError } from '../errors.ts';
 
@@ -74,7 +75,7 @@ export async function filteredTagValues(db: Db, q: Query, ident: Attribute | Int
   return db
     .transaction(async (tx) => {
       if (db.driver === 'postgres') await tx.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
-      await tx.query('set local enable_nestloop = off');
+      await tx.query(HASH_JOINS_ONLY);
       return tx.query<{ type: string; value: string }>(text, params);
     })
     .catch((err: unknown) => {

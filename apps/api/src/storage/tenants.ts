@@ -1,7 +1,9 @@
 import type { Db } from '@tracegres/schema';
-import { ApiError } from '../errors.ts';
 
-/** Tempo's implicit tenant when no `X-Scope-OrgID` is sent. */
+/**
+ * Tempo's implicit tenant when no `X-Scope-OrgID` is sent. Which tenant a request acts for is
+ * decided in one place, `auth/resolve-tenant.ts` (header, bearer token, multi-tenancy mode).
+ */
 export const DEFAULT_TENANT = 'single-tenant';
 
 // Tempo's tenant-id rules: <= 150 bytes of [0-9a-zA-Z!-_.*'()], not "." or "..".
@@ -13,14 +15,6 @@ export function tenantIdProblem(name: string): string | null {
     return `invalid tenant id ${JSON.stringify(name.slice(0, 160))}: expected 1-150 characters of [0-9a-zA-Z!-_.*'()], not "." or ".."`;
   }
   return null;
-}
-
-/** The tenant of a request (`X-Scope-OrgID`, `single-tenant` when absent); 400 when invalid. */
-export function tenantOf(header: string | undefined): string {
-  const tenant = header?.trim() || DEFAULT_TENANT;
-  const problem = tenantIdProblem(tenant);
-  if (problem) throw new ApiError('badRequest', problem);
-  return tenant;
 }
 
 /** Maps tenant names to their small integer ids, creating tenants on first use. */

@@ -3,6 +3,7 @@ import uiIndexHtml from 'tracegres:ui-index';
 import type { Deps } from '../deps.ts';
 import { TagDictionary } from '../ingest/tag-dictionary.ts';
 import { SpanWriter } from '../ingest/writer.ts';
+import { createLimits } from '../limits/ingest-limits.ts';
 import { Tenants } from '../storage/tenants.ts';
 import { type IsolateState, ensureSchema } from './isolate.ts';
 
@@ -51,6 +52,9 @@ export async function openRequestScope(s: IsolateState, url: string): Promise<Re
     writer,
     tags,
     metrics,
+    // Per request: a Worker isolate serves one request at a time, and its rate buckets would not
+    // be shared with other isolates anyway (Tempo's `local` strategy, one bucket per instance).
+    limits: createLimits(db, config.limits, metrics.registry, s.log),
     log: s.log,
     buildInfo: s.buildInfo,
     now: Date.now,

@@ -1,5 +1,6 @@
 // The HTTP calls the UI makes: Tempo's API on the same origin. Errors carry the server's own
 // message (Tempo answers errors in plain text), so a bad query shows what the server said.
+import { askForCredentials, credentialHeaders } from './credentials.ts';
 import { decodeTraceByIdProto, type TraceByIdResult } from './trace-response.ts';
 
 export interface SearchSpan {
@@ -45,8 +46,23 @@ async function failure(res: Response): Promise<ApiFailure> {
   return new ApiFailure(res.status, text || `${res.status} ${res.statusText}`);
 }
 
+/**
+ * fetch with the stored token and tenant; a refusal for lack of them asks the user once and
+ * retries (servers run with QUERY_TOKENS or MULTITENANCY_ENABLED).
+ */
+async function apiFetch(url: string, init: { signal?: AbortSignal; headers: Record<string, string> }): Promise<Response> {
+  const send = () => fetch(url, { signal: init.signal, headers: { ...init.headers, ...credentialHeaders() } });
+  const sentWith = JSON.stringify(credentialHeaders());
+  const res = await send();
+  if (res.status !== 401 && res.status !== 403) return res;
+  // Several requests fail together on first load: one question, the rest retry with its answer.
+  if (JSON.stringify(credentialHeaders()) !== sentWith) return send();
+  const message = (await res.clone().text().catch(() => '')).trim().slice(0, 200);
+  return askForCredentials(res, message) ? send() : res;
+}
+
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  const res = await apiFetch(url, { signal, headers: { accept: 'application/json' } });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
@@ -72,9 +88,12 @@ function takePrefetch(id: string): Promise<Response> | undefined {
 
 /** The trace, decoded; an unknown id gives a trace with no spans (Tempo's v2 never 404s). */
 export async function fetchTrace(id: string, signal?: AbortSignal): Promise<TraceByIdResult> {
+  // index.html's early request carries no credentials: a refusal means ask again with them.
+  const early = await takePrefetch(id)?.catch(() => undefined);
   const res =
-    (await takePrefetch(id)?.catch(() => undefined)) ??
-    (await fetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/protobuf' } }));
+    early && early.status !== 401 && early.status !== 403
+      ? early
+      : await apiFetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/protobuf' } });
   if (!res.ok) throw await failure(res);
   const bytes = new Uint8Array(await res.arrayBuffer());
   // Marks for `npm run bench:ui`: transfer ends here, decoding starts.
@@ -84,7 +103,7 @@ export async function fetchTrace(id: string, signal?: AbortSignal): Promise<Trac
 
 /** The trace as Tempo's JSON text, for the JSON view and download. */
 export async function fetchTraceJson(id: string, signal?: AbortSignal): Promise<string> {
-  const res = await fetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/json' } });
+  const res = await apiFetch(`/api/v2/traces/${encodeURIComponent(id)}`, { signal, headers: { accept: 'application/json' } });
   if (!res.ok) throw await failure(res);
   return res.text();
 }
@@ -110,4 +129,94 @@ export async function fetchTagValues(identifier: string, q?: string, signal?: Ab
   const qs = q ? `?${new URLSearchParams({ q })}` : '';
   const body = await getJson<{ tagValues: TagValue[] }>(`/api/v2/search/tag/${encodeURIComponent(identifier)}/values${qs}`, signal);
   return body.tagValues ?? [];
+}
+
+// The service graph and Monitor pages read the compaction job's per-minute rollups.
+
+export type GraphNodeKind = 'service' | 'database' | 'messaging' | 'virtual' | 'user';
+
+export interface GraphNode {
+  name: string;
+  kind: GraphNodeKind;
+  calls: number;
+  errors: number;
+  rate: number;
+  errorRate: number;
+  p95Ms: number | null;
+  avgMs: number | null;
+}
+
+export interface GraphEdge {
+  client: string;
+  server: string;
+  connectionType: string;
+  calls: number;
+  failed: number;
+  rate: number;
+  errorRate: number;
+  p95Ms: number | null;
+  avgMs: number | null;
+  clientP95Ms: number | null;
+  clientAvgMs: number | null;
+}
+
+export interface ServiceGraphResponse {
+  start: number;
+  end: number;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** Unix seconds. */
+export function fetchServiceGraph(start: number, end: number, signal?: AbortSignal): Promise<ServiceGraphResponse> {
+  return getJson<ServiceGraphResponse>(`/api/ui/service-graph?${new URLSearchParams({ start: String(start), end: String(end) })}`, signal);
+}
+
+export interface MonitorService {
+  name: string;
+  spanKinds: string[];
+}
+
+export function fetchMonitorServices(start: number, end: number, signal?: AbortSignal): Promise<{ services: MonitorService[] }> {
+  return getJson(`/api/ui/monitor/services?${new URLSearchParams({ start: String(start), end: String(end) })}`, signal);
+}
+
+export interface MonitorFigures {
+  calls: number;
+  errors: number;
+  rate: number;
+  errorRate: number;
+  p50Ms: number | null;
+  p75Ms: number | null;
+  p95Ms: number | null;
+  avgMs: number | null;
+}
+
+export interface MonitorOperation extends MonitorFigures {
+  name: string;
+  impact: number;
+  timeShare: number;
+}
+
+export interface MonitorResponse {
+  service: string;
+  spanKind: string;
+  start: number;
+  end: number;
+  step: number;
+  totals: MonitorFigures;
+  series: {
+    timestamps: number[];
+    rate: number[];
+    errorRate: (number | null)[];
+    p50Ms: (number | null)[];
+    p75Ms: (number | null)[];
+    p95Ms: (number | null)[];
+  };
+  operations: MonitorOperation[];
+}
+
+export function fetchMonitor(p: { service: string; spanKind: string; start: number; end: number }, signal?: AbortSignal): Promise<MonitorResponse> {
+  const qs = new URLSearchParams({ service: p.service, spanKind: p.spanKind, start: String(p.start), end: String(p.end) });
+  return getJson<MonitorResponse>(`/api/ui/monitor?${qs}`, signal);
 }

@@ -5,6 +5,9 @@ export type Route =
   | { name: 'search'; params: URLSearchParams }
   | { name: 'trace'; traceId: string; params: URLSearchParams }
   | { name: 'compare'; a: string; b: string }
+  | { name: 'dependencies'; params: URLSearchParams }
+  | { name: 'monitor'; params: URLSearchParams }
+  | { name: 'open'; params: URLSearchParams }
   | { name: 'notFound'; path: string };
 
 /** Reads a route from a path and query string. */
@@ -12,6 +15,9 @@ export function parseRoute(pathname: string, search: string): Route {
   const params = new URLSearchParams(search);
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/search') return { name: 'search', params };
+  if (path === '/dependencies') return { name: 'dependencies', params };
+  if (path === '/monitor') return { name: 'monitor', params };
+  if (path === '/open') return { name: 'open', params };
   const m = /^\/trace\/([^/]+)$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

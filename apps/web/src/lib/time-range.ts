@@ -20,3 +20,25 @@ export function resolveRange(lookback: string, customStart: number | undefined, 
   if (lookback === 'custom' && customStart !== undefined && customEnd !== undefined) return [customStart, Math.max(customEnd, customStart + 1)];
   return [now - (lookbackSeconds(lookback) ?? 3600), now];
 }
+
+/**
+ * The range a page's URL holds: `lookback`, with `start`/`end` (unix seconds) when it is
+ * `custom`. An unknown lookback, or a custom one without a valid range, reads as the last hour;
+ * `custom` is set only with its range.
+ */
+export function rangeFromUrl(params: URLSearchParams): { lookback: string; custom?: [number, number] } {
+  const lb = params.get('lookback') ?? '1h';
+  const start = Number(params.get('start'));
+  const end = Number(params.get('end'));
+  if (lb === 'custom' && start > 0 && end > start) return { lookback: 'custom', custom: [start, end] };
+  return { lookback: lookbackSeconds(lb) !== undefined ? lb : '1h' };
+}
+
+/** Writes a range into URL parameters, the way `rangeFromUrl` reads it. */
+export function rangeToUrl(p: URLSearchParams, lookback: string, customStart: number | undefined, customEnd: number | undefined): void {
+  p.set('lookback', lookback);
+  if (lookback === 'custom' && customStart !== undefined && customEnd !== undefined) {
+    p.set('start', String(customStart));
+    p.set('end', String(customEnd));
+  }
+}

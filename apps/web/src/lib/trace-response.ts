@@ -44,7 +44,7 @@ export function decodeTraceByIdProto(buf: Uint8Array): TraceByIdResult {
       [len, pos] = varint(buf, pos);
       if (pos + len > buf.length) throw new Error('truncated trace response');
       const body = buf.subarray(pos, pos + len);
-      if (field === 1) trace = decodeExportRequestProto(body);
+      if (field === 1) trace = decodeExportRequestProto(body, { lazySpanAttributes: true });
       else if (field === 4) message = new TextDecoder().decode(body);
       pos += len;
     } else if (wire === 1) pos += 8;

@@ -4,7 +4,7 @@
 import { searchTraces } from '../lib/api.ts';
 import { emptyForm, type SearchForm } from '../lib/search-form.ts';
 import { isSortKey, sortResults, toResultRow, type ResultRow, type SortKey } from '../lib/results.ts';
-import { lookbackSeconds, resolveRange } from '../lib/time-range.ts';
+import { lookbackSeconds, rangeToUrl, resolveRange } from '../lib/time-range.ts';
 import { router } from './router.svelte.ts';
 
 export const DEFAULT_LIMIT = 20;
@@ -57,11 +57,7 @@ export class SearchState {
 
   private urlParams(): URLSearchParams {
     const p = new URLSearchParams({ q: this.query });
-    p.set('lookback', this.lookback);
-    if (this.lookback === 'custom' && this.customStart !== undefined && this.customEnd !== undefined) {
-      p.set('start', String(this.customStart));
-      p.set('end', String(this.customEnd));
-    }
+    rangeToUrl(p, this.lookback, this.customStart, this.customEnd);
     p.set('limit', String(this.limit));
     if (this.sort !== 'recent') p.set('sort', this.sort);
     return p;

@@ -1,14 +1,30 @@
 // Everything the trace page knows: the trace (built once, held raw so Svelte never proxies 50,000
 // span objects), which spans are collapsed, the zoom window, the selected span and the find
 // results. Components read from here and call its methods; the URL mirrors the selection, the
-// find text and the view so that any screen can be shared.
+// find text and the view so that any screen can be shared. A trace opened from a file (the open
+// page) comes already built and never touches the server or the URL.
 import { fetchTrace } from '../lib/api.ts';
 import { collapseAll, collapseOneLevel, expandOneLevel, revealSpan, visibleRows } from '../lib/collapse.ts';
 import { findSpans, parseFind } from '../lib/find.ts';
+import { layoutFlame } from '../lib/flame-graph.ts';
+import type { SpanColumn } from '../lib/span-table.ts';
 import { buildTraceModel, type TraceModel } from '../lib/trace-model.ts';
+import { selfTimes, type StatsGrouping } from '../lib/trace-stats.ts';
 import { router } from './router.svelte.ts';
 
-export type TraceTab = 'timeline' | 'json';
+/** The trace page's views; the URL's `view` names them (Jaeger's alternate views). */
+export const TRACE_TABS = ['timeline', 'flamegraph', 'statistics', 'spans', 'json'] as const;
+export type TraceTab = (typeof TRACE_TABS)[number];
+
+function tabFrom(param: string | null): TraceTab {
+  return (TRACE_TABS as readonly string[]).includes(param ?? '') ? (param as TraceTab) : 'timeline';
+}
+
+/** A trace read from a file: already built, with the file's name for the page. */
+export interface LoadedTrace {
+  model: TraceModel;
+  fileName: string;
+}
 
 export interface LoadTimings {
   fetchDecodeMs: number;
@@ -39,13 +55,26 @@ export class TraceView {
   /** Bumped to ask the waterfall to bring a row into view. */
   scrollRequest = $state.raw<{ span: number } | null>(null);
   timings = $state.raw<LoadTimings | null>(null);
+  /** Set when the trace came from a file: there is no server copy to fetch, link or download. */
+  readonly fileName: string | undefined;
+  // The analysis views' figures: derived lazily, so the timeline never pays for them.
+  selfTime = $derived(this.model ? selfTimes(this.model.spans) : new Float64Array(0));
+  flameLayout = $derived(this.model ? layoutFlame(this.model) : null);
+  /** Span the flame graph is zoomed in on, -1 for the whole trace. */
+  flameFocus = $state(-1);
+  statsBy = $state<StatsGrouping>('service');
+  tableSort = $state.raw<{ column: SpanColumn; dir: 'asc' | 'desc' }>({ column: 'start', dir: 'asc' });
+  tableFilter = $state('');
   private abort = new AbortController();
 
-  constructor(traceId: string, params: URLSearchParams) {
-    this.traceId = traceId;
+  constructor(traceId: string, params: URLSearchParams, loaded?: LoadedTrace) {
+    this.traceId = loaded ? loaded.model.traceId : traceId;
+    this.fileName = loaded?.fileName;
     this.findText = params.get('uiFind') ?? '';
-    this.tab = params.get('view') === 'json' ? 'json' : 'timeline';
-    void this.load(params.get('span') ?? '');
+    this.tab = tabFrom(params.get('view'));
+    if (loaded && this.tab === 'json') this.tab = 'timeline';
+    if (loaded) this.show(loaded.model, params.get('span') ?? '');
+    else void this.load(params.get('span') ?? '');
   }
 
   private async load(spanParam: string): Promise<void> {
@@ -59,16 +88,7 @@ export class TraceView {
       performance.mark('tracegres:trace-built');
       this.timings = { fetchDecodeMs: t1 - t0, buildMs: performance.now() - t1, spans: model.spans.length };
       this.partialMessage = res.partial ? res.message || 'The trace is partial: the server did not return all of its spans.' : '';
-      if (model.spans.length === 0) {
-        this.status = 'empty';
-        return;
-      }
-      this.collapsed = new Uint8Array(model.spans.length);
-      this.model = model;
-      this.status = 'ready';
-      if (this.findText) this.setFind(this.findText);
-      const target = spanParam ? model.spans.findIndex((s) => s.spanId === spanParam) : -1;
-      if (target >= 0) this.select(target, { scroll: true });
+      this.show(model, spanParam);
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
       this.error = (e as Error).message;
@@ -76,11 +96,26 @@ export class TraceView {
     }
   }
 
+  private show(model: TraceModel, spanParam: string): void {
+    if (model.spans.length === 0) {
+      this.status = 'empty';
+      return;
+    }
+    this.collapsed = new Uint8Array(model.spans.length);
+    this.model = model;
+    this.status = 'ready';
+    if (this.findText) this.setFind(this.findText);
+    const target = spanParam ? model.spans.findIndex((s) => s.spanId === spanParam) : -1;
+    if (target >= 0) this.select(target, { scroll: true });
+  }
+
   dispose(): void {
     this.abort.abort();
   }
 
   private syncUrl(): void {
+    // A file's trace lives on a page of its own: the URL could not bring it back anyway.
+    if (this.fileName !== undefined) return;
     const p = new URLSearchParams();
     const m = this.model;
     if (m && this.selected >= 0) p.set('span', m.spans[this.selected].spanId);

@@ -1,6 +1,7 @@
 import { base64ToBytes, bytesToBase64 } from '@tracegres/otlp';
 import type { AnyValue, KeyValue } from '@tracegres/otlp';
 import { type JsonNode, JsonNum, parseJsonNodes } from './json-nodes.ts';
+import { textColumn } from './text.ts';
 
 /**
  * The typed jsonb encoding of attributes, chosen so that Postgres can query it natively and
@@ -22,7 +23,9 @@ export function encodeAttrs(kvs: readonly KeyValue[]): string | null {
   let out = '{';
   for (let i = 0; i < kvs.length; i++) {
     if (i > 0) out += ',';
-    out += jsonString(kvs[i].key) + ':' + encodeValue(kvs[i].value);
+    // jsonb cannot hold U+0000 in a key either; a key gets the text columns' replacement
+    // (U+FFFD), which query parameters get too, so `span."a\u0000b"` still finds it.
+    out += jsonString(textColumn(kvs[i].key)) + ':' + encodeValue(kvs[i].value);
   }
   return out + '}';
 }

@@ -100,23 +100,10 @@ class Reader {
   }
 
   string(): string {
-    const s = this.s;
-    const start = this.i + 1;
-    let j = start;
-    let escaped = false;
-    for (;;) {
-      const c = s.charCodeAt(j);
-      if (c === 34) break;
-      if (c === 92) {
-        escaped = true;
-        j += 2;
-        continue;
-      }
-      if (Number.isNaN(c)) this.fail('unterminated string');
-      j++;
-    }
-    this.i = j + 1;
-    return escaped ? (JSON.parse(s.slice(start - 1, j + 1)) as string) : s.slice(start, j);
+    const r = readJsonString(this.s, this.i);
+    if (r === undefined) this.fail('unterminated string');
+    this.i = stringEnd;
+    return r;
   }
 
   number(): JsonNum {
@@ -126,4 +113,31 @@ class Reader {
     this.i += m[0].length;
     return new JsonNum(m[0]);
   }
+}
+
+/** Where the last `readJsonString` stopped: just past the closing quote. */
+export let stringEnd = 0;
+
+/**
+ * The JSON string whose opening quote is at `at`, or undefined when it is not terminated; sets
+ * `stringEnd`. Strings without escapes are sliced directly; escaped ones go through JSON.parse.
+ * (A module variable rather than a returned pair: this runs for every key and value of a trace.)
+ */
+export function readJsonString(s: string, at: number): string | undefined {
+  const start = at + 1;
+  let j = start;
+  let escaped = false;
+  for (;;) {
+    const c = s.charCodeAt(j);
+    if (c === 34) break;
+    if (c === 92) {
+      escaped = true;
+      j += 2;
+      continue;
+    }
+    if (Number.isNaN(c)) return undefined;
+    j++;
+  }
+  stringEnd = j + 1;
+  return escaped ? (JSON.parse(s.slice(start - 1, j + 1)) as string) : s.slice(start, j);
 }

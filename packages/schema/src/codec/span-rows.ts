@@ -250,6 +250,13 @@ export interface StoredScopeRow {
 
 /** Rebuilds one OTLP span from its row. */
 export function spanFromRow(r: StoredSpanRow): Span {
+  const span = spanWithoutAttrs(r);
+  span.attributes = decodeAttrs(r.attrs);
+  return span;
+}
+
+/** A span from its row with empty attributes: the protobuf writer streams those from the JSON. */
+export function spanWithoutAttrs(r: StoredSpanRow): Span {
   const start = BigInt(r.start_ns);
   return {
     traceId: r.trace_id.replaceAll('-', ''),
@@ -260,7 +267,7 @@ export function spanFromRow(r: StoredSpanRow): Span {
     kind: r.kind as Span['kind'],
     startTimeUnixNano: start,
     endTimeUnixNano: start + BigInt(r.duration_ns),
-    attributes: decodeAttrs(r.attrs),
+    attributes: [],
     droppedAttributesCount: r.dropped_attributes_count >>> 0,
     events: r.events ? (parseJsonNodes(r.events) as JsonNode[]).map((n) => eventFromNode(n as JsonObject, start)) : [],
     droppedEventsCount: r.dropped_events_count >>> 0,
@@ -298,38 +305,49 @@ function linkFromNode(o: JsonObject): Span['links'][number] {
   };
 }
 
-/**
- * Groups stored spans back into resource -> scope -> spans, in the order each resource and
- * scope first appears among the (start-ordered) spans.
- */
+/** Stored spans grouped by resource, then scope, each in the order it first appears among the rows. */
+export interface RowGroup {
+  resource: StoredResourceRow | undefined;
+  scopes: { scope: StoredScopeRow | undefined; rows: StoredSpanRow[] }[];
+}
+
+/** Groups (start-ordered) stored spans by resource and scope, as both trace writers need them. */
+export function groupRows(
+  rows: readonly StoredSpanRow[],
+  resources: readonly StoredResourceRow[],
+  scopes: readonly StoredScopeRow[],
+): RowGroup[] {
+  const resById = new Map(resources.map((r) => [r.resource_id, r]));
+  const scopeById = new Map(scopes.map((s) => [s.scope_id, s]));
+  const byResource = new Map<string, { group: RowGroup; byScope: Map<string, StoredSpanRow[]> }>();
+  for (const row of rows) {
+    let entry = byResource.get(row.resource_id);
+    if (!entry) {
+      entry = { group: { resource: resById.get(row.resource_id), scopes: [] }, byScope: new Map() };
+      byResource.set(row.resource_id, entry);
+    }
+    let list = entry.byScope.get(row.scope_id);
+    if (!list) {
+      list = [];
+      entry.byScope.set(row.scope_id, list);
+      entry.group.scopes.push({ scope: scopeById.get(row.scope_id), rows: list });
+    }
+    list.push(row);
+  }
+  return [...byResource.values()].map((e) => e.group);
+}
+
+/** Groups stored spans back into resource -> scope -> spans (see `groupRows`). */
 export function assembleTrace(
   rows: readonly StoredSpanRow[],
   resources: readonly StoredResourceRow[],
   scopes: readonly StoredScopeRow[],
 ): TracesData {
-  const resById = new Map(resources.map((r) => [r.resource_id, r]));
-  const scopeById = new Map(scopes.map((s) => [s.scope_id, s]));
-  const byResource = new Map<string, { rs: ResourceSpans; byScope: Map<string, Span[]> }>();
-  for (const row of rows) {
-    let entry = byResource.get(row.resource_id);
-    if (!entry) {
-      const res = resById.get(row.resource_id);
-      entry = {
-        rs: {
-          resource: { attributes: decodeAttrs(res?.attrs), droppedAttributesCount: (res?.dropped_attributes_count ?? 0) >>> 0 },
-          schemaUrl: res?.schema_url ?? '',
-          scopeSpans: [],
-        },
-        byScope: new Map(),
-      };
-      byResource.set(row.resource_id, entry);
-    }
-    let spans = entry.byScope.get(row.scope_id);
-    if (!spans) {
-      const sc = scopeById.get(row.scope_id);
-      spans = [];
-      entry.byScope.set(row.scope_id, spans);
-      entry.rs.scopeSpans.push({
+  return {
+    resourceSpans: groupRows(rows, resources, scopes).map(({ resource: res, scopes: groups }) => ({
+      resource: { attributes: decodeAttrs(res?.attrs), droppedAttributesCount: (res?.dropped_attributes_count ?? 0) >>> 0 },
+      schemaUrl: res?.schema_url ?? '',
+      scopeSpans: groups.map(({ scope: sc, rows: list }) => ({
         scope: {
           name: sc?.name ?? '',
           version: sc?.version ?? '',
@@ -337,10 +355,8 @@ export function assembleTrace(
           droppedAttributesCount: (sc?.dropped_attributes_count ?? 0) >>> 0,
         },
         schemaUrl: sc?.schema_url ?? '',
-        spans,
-      });
-    }
-    spans.push(spanFromRow(row));
-  }
-  return { resourceSpans: [...byResource.values()].map((e) => e.rs) };
+        spans: list.map(spanFromRow),
+      })),
+    })),
+  };
 }

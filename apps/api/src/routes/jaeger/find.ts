@@ -1,5 +1,7 @@
+import type { Context } from 'hono';
 import type { TracesData } from '@tracegres/otlp';
 import { TraceQLUnsupportedError, compileSearch, parse, validate } from '@tracegres/traceql';
+import { type ReadScope, requestTenant } from '../../auth/request-tenant.ts';
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { readTrace } from '../../storage/read-trace.ts';
@@ -16,8 +18,6 @@ export interface FindQuery {
   endNs: bigint;
   limit: number;
 }
-
-const STATEMENT_TIMEOUT_MS = 30_000;
 
 const str = (s: string) => JSON.stringify(s);
 const attr = (key: string) => `."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -55,7 +55,8 @@ export function findToTraceQL(q: FindQuery): string {
 }
 
 /** Ids (32 hex) of the newest traces matching the search, at most `limit`. */
-export async function findTraceIds(deps: Deps, tenantId: number, q: FindQuery): Promise<string[]> {
+export async function findTraceIds(deps: Deps, scope: ReadScope, q: FindQuery): Promise<string[]> {
+  const { tenantId } = scope;
   const text = findToTraceQL(q);
   let query;
   try {
@@ -80,19 +81,36 @@ export async function findTraceIds(deps: Deps, tenantId: number, q: FindQuery): 
     throw e;
   }
   const want = { attributes: [], status: false, kind: false, statusMessage: false, name: false };
-  const res = await runSearch(deps.db, tenantId, compile, { startNs: q.startNs, endNs: q.endNs, limit: q.limit }, want, 1, STATEMENT_TIMEOUT_MS);
+  const res = await runSearch(scope.db, tenantId, compile, { startNs: q.startNs, endNs: q.endNs, limit: q.limit }, want, 1, deps.config.limits.queryTimeoutMs);
   return res.traces.map((t) => t.traceID.padStart(32, '0'));
 }
 
-/** Reads whole traces by id (32 hex) within an optional time range; missing ones are null. */
+/** A trace read for a Jaeger answer; `partial` when it was cut at MAX_BYTES_PER_TRACE. */
+export interface JaegerTrace {
+  /** 32 hex. */
+  traceId: string;
+  trace: TracesData;
+  partial: boolean;
+}
+
+/**
+ * Reads traces by id (32 hex) within an optional time range; missing ones are null. Each is cut
+ * at `maxBytes` of stored spans (MAX_BYTES_PER_TRACE, earliest spans kept), as Tempo's reads are.
+ */
 export async function readTraces(
   deps: Deps,
-  tenantId: number,
+  scope: ReadScope,
   ids: string[],
+  maxBytes: number,
   range: { startNs?: bigint; endNs?: bigint } = {},
-): Promise<(TracesData | null)[]> {
-  const found = await Promise.all(ids.map((id) => readTrace(deps.db, tenantId, id, deps.partitions.intervalNs, range)));
-  return found.map((f) => f?.trace ?? null);
+): Promise<(JaegerTrace | null)[]> {
+  const found = await Promise.all(ids.map((id) => readTrace(scope.db, scope.tenantId, id, deps.partitions.intervalNs, range, maxBytes)));
+  return found.map((f, i) => (f ? { traceId: ids[i], trace: f.trace.toTracesData(), partial: f.partial } : null));
+}
+
+/** The requesting tenant's MAX_BYTES_PER_TRACE (its override, else the global value). */
+export async function maxBytesPerTrace(c: Context, deps: Deps): Promise<number> {
+  return (await deps.limits.overrides.forTenant(requestTenant(c, deps, 'query'), deps.now())).maxBytesPerTrace;
 }
 
 /** Operations are listed from spans of the whole retention window. */

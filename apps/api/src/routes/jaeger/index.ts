@@ -5,9 +5,10 @@ import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { dependencies } from '../../storage/dependencies.ts';
 import { operations, serviceNames } from '../../storage/operations.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { readScope } from '../../auth/request-tenant.ts';
 import { type EnvelopeError, classicError, envelope, wantsPretty } from './envelope.ts';
-import { type FindQuery, findTraceIds, operationWindow, readTraces } from './find.ts';
+import { partialTraceMessage } from '../../limits/trace-size.ts';
+import { type FindQuery, type JaegerTrace, findTraceIds, maxBytesPerTrace, operationWindow, readTraces } from './find.ts';
 import {
   KIND_NAMES,
   parseBool,
@@ -39,20 +40,20 @@ export function jaegerRoutes(deps: Deps): Hono {
   app.onError((err, c) => classicError(err, deps.log, c.req.path));
   app.route('/', v3Routes(deps));
 
-  const tenant = (c: Context) => deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+  const tenant = (c: Context) => readScope(c, deps);
   const pretty = (c: Context) => wantsPretty(c.req.query('prettyPrint'));
   const nowNs = () => BigInt(deps.now()) * MS;
   const jaeger = (raw: boolean) => ({ adjust: !raw, unknownService: UNKNOWN_SERVICE });
 
   app.get('/api/services', async (c) => {
     const t = await tenant(c);
-    const list = t === undefined ? [] : await serviceNames(deps.db, t);
+    const list = t === undefined ? [] : await serviceNames(t.db, t.tenantId);
     return envelope(list, { total: list.length, pretty: pretty(c) });
   });
 
   app.get('/api/services/:service/operations', async (c) => {
     const t = await tenant(c);
-    const ops = t === undefined ? [] : await operations(deps.db, t, c.req.param('service'), undefined, ...operationWindow(deps));
+    const ops = t === undefined ? [] : await operations(t.db, t.tenantId, c.req.param('service'), undefined, ...operationWindow(deps));
     const names = [...new Set(ops.map((o) => o.name))];
     return envelope(names, { total: names.length, pretty: pretty(c) });
   });
@@ -62,7 +63,7 @@ export function jaegerRoutes(deps: Deps): Hono {
     if (!service) throw new ApiError('badRequest', "parameter 'service' is required");
     const kind = parseSpanKind('spanKind', c.req.query('spanKind'));
     const t = await tenant(c);
-    const ops = t === undefined ? [] : await operations(deps.db, t, service, kind, ...operationWindow(deps));
+    const ops = t === undefined ? [] : await operations(t.db, t.tenantId, service, kind, ...operationWindow(deps));
     const data = ops.map((o) => ({ name: o.name, spanKind: KIND_NAMES[o.kind] ?? '' }));
     return envelope(data, { total: data.length, pretty: pretty(c) });
   });
@@ -92,9 +93,10 @@ export function jaegerRoutes(deps: Deps): Hono {
     }
     if (end < start) throw new ApiError('badRequest', "'end' must not be before 'start'");
     const t = await tenant(c);
-    const found = t === undefined ? [] : await readTraces(deps, t, await findTraceIds(deps, t, find));
-    const data = found.filter((x) => x !== null).map((td) => toJaegerTrace(td, jaeger(raw)));
-    return envelope(data, { pretty: pretty(c) });
+    const maxBytes = await maxBytesPerTrace(c, deps);
+    const found = t === undefined ? [] : await readTraces(deps, t, await findTraceIds(deps, t, find), maxBytes);
+    const data = found.filter((x) => x !== null).map((f) => toJaegerTrace(f.trace, jaeger(raw)));
+    return envelope(data, { errors: partialWarnings(found, maxBytes), pretty: pretty(c) });
   });
 
   // Several comma-separated ids are accepted too; the UI's compare page uses ?traceID= instead.
@@ -111,12 +113,13 @@ export function jaegerRoutes(deps: Deps): Hono {
   async function byIds(c: Context, ids: string[], range: { startNs?: bigint; endNs?: bigint }, raw: boolean, noneStatus: number) {
     if (ids.length > MAX_IDS) throw new ApiError('badRequest', `at most ${MAX_IDS} trace IDs per request`);
     const t = await tenant(c);
-    const found = t === undefined ? ids.map(() => null) : await readTraces(deps, t, ids, range);
-    const data = found.filter((x) => x !== null).map((td) => toJaegerTrace(td, jaeger(raw)));
+    const maxBytes = await maxBytesPerTrace(c, deps);
+    const found = t === undefined ? ids.map(() => null) : await readTraces(deps, t, ids, maxBytes, range);
+    const data = found.filter((x) => x !== null).map((f) => toJaegerTrace(f.trace, jaeger(raw)));
     if (data.length === 0 && noneStatus === 404) throw new ApiError('notFound', 'trace not found');
     const errors: EnvelopeError[] = [];
     found.forEach((f, i) => f === null && errors.push({ msg: 'trace not found', traceID: jaegerId(ids[i]) }));
-    return envelope(data, { errors, pretty: pretty(c) });
+    return envelope(data, { errors: [...errors, ...partialWarnings(found, maxBytes)], pretty: pretty(c) });
   }
 
   app.get('/api/dependencies', async (c) => {
@@ -125,12 +128,20 @@ export function jaegerRoutes(deps: Deps): Hono {
     const lookback = q('lookback') !== undefined ? parseMillis('lookback', q('lookback')!) : DEFAULT_DEPENDENCY_LOOKBACK_NS;
     const service = q('service');
     const t = await tenant(c);
-    const links = t === undefined ? [] : await dependencies(deps.db, t, endTs - lookback, endTs);
+    const links = t === undefined ? [] : await dependencies(t.db, t.tenantId, endTs - lookback, endTs);
     const data = service ? links.filter((l) => l.parent === service || l.child === service) : links;
     return envelope(data, { pretty: pretty(c) });
   });
 
   return app;
+}
+
+/**
+ * Jaeger has no PARTIAL status: a trace cut at MAX_BYTES_PER_TRACE is sent with the spans that
+ * fit (earliest first) and named in `errors`, which jaeger-ui and Grafana show beside the data.
+ */
+function partialWarnings(found: (JaegerTrace | null)[], maxBytes: number): EnvelopeError[] {
+  return found.flatMap((f) => (f?.partial ? [{ code: 422, msg: partialTraceMessage(maxBytes), traceID: jaegerId(f.traceId) }] : []));
 }
 
 function jaegerId(hex: string): string {

@@ -4,9 +4,10 @@ import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { operations, serviceNames } from '../../storage/operations.ts';
 import { traceSummaries } from '../../storage/trace-summaries.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { readScope } from '../../auth/request-tenant.ts';
 import { v3Error, v3ErrorResponse } from './envelope.ts';
-import { type FindQuery, findTraceIds, operationWindow, readTraces } from './find.ts';
+import { partialTraceMessage } from '../../limits/trace-size.ts';
+import { type FindQuery, findTraceIds, maxBytesPerTrace, operationWindow, readTraces } from './find.ts';
 import { KIND_NAMES, parseBool, parseDuration, parseJaegerTraceId, parseRfc3339, parseSpanKind } from './params.ts';
 
 const DEFAULT_SEARCH_DEPTH = 100;
@@ -20,19 +21,19 @@ const MAX_SEARCH_DEPTH = 1500;
 export function v3Routes(deps: Deps): Hono {
   const app = new Hono();
   app.onError((err, c) => v3Error(err, deps.log, c.req.path));
-  const tenant = (c: Context) => deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+  const tenant = (c: Context) => readScope(c, deps);
   const json = (body: string) => new Response(body, { headers: { 'content-type': 'application/json' } });
 
   app.get('/api/v3/services', async (c) => {
     const t = await tenant(c);
-    return c.json({ services: t === undefined ? [] : await serviceNames(deps.db, t) });
+    return c.json({ services: t === undefined ? [] : await serviceNames(t.db, t.tenantId) });
   });
 
   app.get('/api/v3/operations', async (c) => {
     const [kindText, kindName] = param(c, 'spanKind', 'span_kind');
     const kind = parseSpanKind(kindName, kindText);
     const t = await tenant(c);
-    const ops = t === undefined ? [] : await operations(deps.db, t, c.req.query('service') || undefined, kind, ...operationWindow(deps));
+    const ops = t === undefined ? [] : await operations(t.db, t.tenantId, c.req.query('service') || undefined, kind, ...operationWindow(deps));
     // v3 reports an unspecified kind as internal, which may merge two entries into one.
     const seen = new Set<string>();
     const out: { name: string; spanKind: string }[] = [];
@@ -58,15 +59,20 @@ export function v3Routes(deps: Deps): Hono {
       endNs: end !== undefined ? parseRfc3339(endName, end) : undefined,
     };
     const t = await tenant(c);
-    const [found] = t === undefined ? [null] : await readTraces(deps, t, [id], range);
-    return found ? json(`{"result":${encodeOtlpJson(found)}}`) : v3ErrorResponse(404, 'No traces found');
+    const maxBytes = await maxBytesPerTrace(c, deps);
+    const [found] = t === undefined ? [null] : await readTraces(deps, t, [id], maxBytes, range);
+    if (!found) return v3ErrorResponse(404, 'No traces found');
+    // v3 has nowhere to say a trace is partial: as Tempo's v1 API, refuse it rather than send part silently.
+    if (found.partial) return v3ErrorResponse(422, `${partialTraceMessage(maxBytes).replace(/, a partial trace is returned$/, '')}; /jaeger/api/traces/{id} returns the spans that fit`);
+    return json(`{"result":${encodeOtlpJson(found.trace)}}`);
   });
 
   app.get('/api/v3/traces', async (c) => {
     const q = findQuery(c);
     const t = await tenant(c);
-    const found = t === undefined ? [] : await readTraces(deps, t, await findTraceIds(deps, t, q));
-    const traces = found.filter((x): x is TracesData => x !== null);
+    // A search shows many traces: one over MAX_BYTES_PER_TRACE is sent cut (earliest spans) rather than failing them all.
+    const found = t === undefined ? [] : await readTraces(deps, t, await findTraceIds(deps, t, q), await maxBytesPerTrace(c, deps));
+    const traces = found.flatMap((x): TracesData[] => (x === null ? [] : [x.trace]));
     if (traces.length === 0) return v3ErrorResponse(404, 'No traces found');
     return json(`{"result":${encodeOtlpJson({ resourceSpans: traces.flatMap((td) => td.resourceSpans) })}}`);
   });
@@ -74,7 +80,7 @@ export function v3Routes(deps: Deps): Hono {
   app.get('/api/v3/trace-summaries', async (c) => {
     const q = findQuery(c);
     const t = await tenant(c);
-    const summaries = t === undefined ? [] : await traceSummaries(deps.db, t, await findTraceIds(deps, t, q));
+    const summaries = t === undefined ? [] : await traceSummaries(t.db, t.tenantId, await findTraceIds(deps, t, q));
     return c.json({
       summaries: summaries.map((s) => ({
         traceId: s.traceId,

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import {
   type MetricsPlan,
   type Query,
@@ -16,7 +16,7 @@ import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { type MetricsResult, instantResponseJson, rangeResponseJson } from '../../storage/metrics-json.ts';
 import { runMetrics } from '../../storage/metrics-run.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { readScope } from '../../auth/request-tenant.ts';
 import { parseBounds, parseCount, parseStep } from './params.ts';
 
 const NS = 1_000_000_000n;
@@ -32,7 +32,6 @@ const MAX_SERIES = 10_000;
 /** Values held per response (series x intervals): bounds memory when steps are small. */
 const MAX_POINTS = 2_000_000;
 const MAX_QUERY_BYTES = 128 * 1024;
-const STATEMENT_TIMEOUT_MS = 30_000;
 
 function planOf(text: string | undefined): MetricsPlan {
   if (text === undefined || text.trim() === '') throw new ApiError('badRequest', 'invalid q: a TraceQL metrics query is required, e.g. {} | rate()');
@@ -62,13 +61,13 @@ export function metricsRoutes(deps: Deps): Hono {
   // `q` wins over `query` (Prometheus' name, which Grafana also sends), as in Tempo.
   const queryText = (qp: (n: string) => string | undefined) => qp('q') || qp('query');
 
-  const run = async (tenantHeader: string | undefined, plan: MetricsPlan, window: ReturnType<typeof rangeWindow>, maxSeries: number, exemplars: number): Promise<MetricsResult> => {
-    const tenantId = await deps.tenants.lookup(tenantOf(tenantHeader));
-    if (tenantId === undefined) return { series: [] };
+  const run = async (c: Context, plan: MetricsPlan, window: ReturnType<typeof rangeWindow>, maxSeries: number, exemplars: number): Promise<MetricsResult> => {
+    const scope = await readScope(c, deps);
+    if (scope === undefined) return { series: [] };
     // Fewer series when each holds many values (small steps, many quantiles): answered PARTIAL.
     const perSeries = window.intervals * Math.max(1, plan.quantiles.length);
     const limit = Math.max(1, Math.min(maxSeries, Math.floor(MAX_POINTS / perSeries)));
-    return runMetrics(deps.db, { plan, window, tenantId, maxSeries: limit, exemplars, timeoutMs: STATEMENT_TIMEOUT_MS });
+    return runMetrics(scope.db, { plan, window, tenantId: scope.tenantId, maxSeries: limit, exemplars, timeoutMs: deps.config.limits.queryTimeoutMs });
   };
 
   app.get('/api/metrics/query_range', async (c) => {
@@ -87,7 +86,7 @@ export function metricsRoutes(deps: Deps): Hono {
     const maxSeries = parseCount('maxSeries', qp('maxSeries'), DEFAULT_MAX_SERIES);
     if (maxSeries < 1 || maxSeries > MAX_SERIES) throw new ApiError('badRequest', `invalid maxSeries: expected 1 to ${MAX_SERIES}, got ${maxSeries}`);
     const window = rangeWindow(startNs, endNs, stepNs);
-    const result = await run(c.req.header('x-scope-orgid'), plan, window, maxSeries, exemplars);
+    const result = await run(c, plan, window, maxSeries, exemplars);
     return c.body(rangeResponseJson(result, window), 200, { 'content-type': 'application/json' });
   });
 
@@ -98,7 +97,7 @@ export function metricsRoutes(deps: Deps): Hono {
     checkWindow(startNs, endNs);
     const maxSeries = parseCount('maxSeries', qp('maxSeries'), DEFAULT_MAX_SERIES);
     if (maxSeries < 1 || maxSeries > MAX_SERIES) throw new ApiError('badRequest', `invalid maxSeries: expected 1 to ${MAX_SERIES}, got ${maxSeries}`);
-    const result = await run(c.req.header('x-scope-orgid'), plan, instantWindow(startNs, endNs), maxSeries, 0);
+    const result = await run(c, plan, instantWindow(startNs, endNs), maxSeries, 0);
     return c.body(instantResponseJson(result), 200, { 'content-type': 'application/json' });
   });
   return app;

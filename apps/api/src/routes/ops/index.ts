@@ -3,7 +3,7 @@ import { SERVICE_GRAPH_BUCKETS_S, SPAN_METRICS_BUCKETS_S } from '@tracegres/sche
 import type { Deps } from '../../deps.ts';
 import { renderRollups } from '../../metrics/rollup-exposition.ts';
 import { edgeTotals, spanMetricTotals } from '../../storage/rollups.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { readScope } from '../../auth/request-tenant.ts';
 
 /** Operational endpoints: readiness, Grafana's echo and buildinfo probes, Prometheus metrics. */
 export function opsRoutes(deps: Deps): Hono {
@@ -26,13 +26,13 @@ export function opsRoutes(deps: Deps): Hono {
   // The compaction job's rollups under Tempo's metrics-generator names, per tenant
   // (X-Scope-OrgID); a separate path so scraping /metrics never waits on the database.
   app.get('/metrics/generator', async (c) => {
-    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const scope = await readScope(c, deps);
     const body =
-      tenantId === undefined
+      scope === undefined
         ? renderRollups([], [])
         : renderRollups(
-            await spanMetricTotals(deps.db, tenantId, SPAN_METRICS_BUCKETS_S.length),
-            await edgeTotals(deps.db, tenantId, SERVICE_GRAPH_BUCKETS_S.length),
+            await spanMetricTotals(scope.db, scope.tenantId, SPAN_METRICS_BUCKETS_S.length),
+            await edgeTotals(scope.db, scope.tenantId, SERVICE_GRAPH_BUCKETS_S.length),
           );
     return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });

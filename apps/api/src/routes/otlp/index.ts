@@ -11,13 +11,14 @@ import {
 import { isUnavailableError } from '@tracegres/schema';
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
-import { acceptSpans } from '../../ingest/accept.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { type Accepted, acceptSpans } from '../../ingest/accept.ts';
+import { admitIngest } from '../../limits/ingest-limits.ts';
+import { requestTenant } from '../../auth/request-tenant.ts';
 import { readBody } from './body.ts';
 import { type OtlpFormat, formatOf, responseType } from './media.ts';
 
 /** gRPC status codes used in OTLP error bodies. */
-const rpcCode = { 400: 3, 401: 16, 404: 5, 413: 8, 415: 3, 429: 8, 501: 12, 503: 14 } as Record<number, number>;
+const rpcCode = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 415: 3, 429: 8, 501: 12, 503: 14 } as Record<number, number>;
 
 /** OTLP/HTTP receiver: `POST /v1/traces`, protobuf or JSON, optionally gzip/deflate. */
 export function otlpRoutes(deps: Deps): Hono {
@@ -29,21 +30,30 @@ export function otlpRoutes(deps: Deps): Hono {
     try {
       const ct = c.req.header('content-type') ?? null;
       if (ct) format = formatOf(ct, null);
-      const tenant = tenantOf(c.req.header('x-scope-orgid'));
+      const tenant = requestTenant(c, deps, 'ingest');
 
       const t0 = performance.now();
-      const body = await readBody(c.req.raw, deps.config.ingestMaxBodyBytes, deps.inflate);
-      const t1 = performance.now();
-      if (!ct) format = formatOf(null, body);
-      const tenantId = await deps.tenants.resolve(tenant);
-      const { batch, rejectedSpans, messages } = await acceptSpans(deps, tenantId, body, format);
-      const t2 = performance.now();
-      await deps.writer.submit(batch);
-      const t3 = performance.now();
+      const admission = await admitIngest(deps.limits, tenant, Number(c.req.header('content-length') ?? 0), deps.now);
+      let t1: number, t2: number, t3: number;
+      let accepted: Accepted;
+      try {
+        const body = await readBody(c.req.raw, deps.config.ingestMaxBodyBytes, deps.inflate);
+        admission.body(body.byteLength);
+        t1 = performance.now();
+        if (!ct) format = formatOf(null, body);
+        const tenantId = await deps.tenants.resolve(tenant);
+        accepted = await acceptSpans(deps, tenantId, body, format, admission.limits);
+        t2 = performance.now();
+        await deps.writer.submit(accepted.batch);
+        t3 = performance.now();
+      } finally {
+        admission.done();
+      }
+      const { rejectedSpans, messages } = accepted;
       m.ingestPhaseSeconds.observe({ phase: 'read' }, (t1 - t0) / 1000);
       m.ingestPhaseSeconds.observe({ phase: 'decode' }, (t2 - t1) / 1000);
       m.ingestPhaseSeconds.observe({ phase: 'commit' }, (t3 - t2) / 1000);
-      const partial: PartialSuccess | undefined = rejectedSpans ? { rejectedSpans, errorMessage: messages.join('; ') } : undefined;
+      const partial: PartialSuccess | undefined = messages.length ? { rejectedSpans, errorMessage: messages.join('; ') } : undefined;
       m.ingestRequests.inc({ format, status: '200' });
       return format === 'protobuf'
         ? c.body(encodeExportResponseProto(partial) as Uint8Array<ArrayBuffer>, 200, { 'content-type': responseType.protobuf })

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.ts';
+import { grantTenant } from '../../auth/request-tenant.ts';
 import { ApiError } from '../../errors.ts';
 import { otlpErrorResponse, otlpRoutes } from '../otlp/index.ts';
 import { originAllowed } from './origins.ts';
@@ -62,6 +63,8 @@ export function rumIngest(deps: Deps): MiddlewareHandler {
       headers.set('x-scope-orgid', entry.tenant);
       headers.delete(KEY_HEADER);
       const forwarded = new Request(c.req.url, { method: c.req.method, headers, body: c.req.raw.body, duplex: 'half' } as RequestInit);
+      // The key is this request's credential: no bearer token is asked of a browser.
+      grantTenant(forwarded, entry.tenant);
       return withCors(await receiver.fetch(forwarded), origin);
     }
     if (!originAllowed(origin!, global)) {

@@ -14,16 +14,13 @@ import {
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { type SpanWanted, runSearch } from '../../storage/search.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { readScope, requestTenant } from '../../auth/request-tenant.ts';
 
+// Tempo's defaults; the maxima are SEARCH_MAX_LIMIT, SEARCH_MAX_SPANS_PER_SPAN_SET, MAX_SEARCH_DURATION.
 const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 262_144;
 const DEFAULT_SPSS = 3;
-const MAX_SPSS = 100;
 const DEFAULT_WINDOW_S = 3600n;
-const MAX_WINDOW_S = 168n * 3600n;
 const MAX_QUERY_BYTES = 128 * 1024;
-const STATEMENT_TIMEOUT_MS = 30_000;
 const NS = 1_000_000_000n;
 
 const UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
@@ -52,6 +49,10 @@ function intParam(name: string, v: string | undefined, def: number, min: number,
   if (n < min) throw new ApiError('badRequest', `invalid ${name}: must be at least ${min}`);
   if (n > max) throw new ApiError('badRequest', `invalid ${name}: must be at most ${max}`);
   return n;
+}
+
+function formatSeconds(s: number): string {
+  return s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
 }
 
 function unixSeconds(name: string, v: string): bigint {
@@ -145,8 +146,9 @@ export function searchRoutes(deps: Deps): Hono {
     const q = qp('q');
     const tags = qp('tags');
     if (q !== undefined && q !== '' && tags !== undefined && tags !== '') throw new ApiError('badRequest', "invalid parameters: can't specify tags and q");
-    const limit = intParam('limit', qp('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
-    const spss = intParam('spss', qp('spss'), DEFAULT_SPSS, 0, MAX_SPSS);
+    const limits = await deps.limits.overrides.forTenant(requestTenant(c, deps, 'query'), deps.now());
+    const limit = intParam('limit', qp('limit'), Math.min(DEFAULT_LIMIT, limits.maxSearchLimit), 1, limits.maxSearchLimit);
+    const spss = intParam('spss', qp('spss'), DEFAULT_SPSS, 0, deps.config.limits.searchMaxSpansPerSpanSet);
     const minD = qp('minDuration') ? parseGoDuration('minDuration', qp('minDuration')!) : undefined;
     const maxD = qp('maxDuration') ? parseGoDuration('maxDuration', qp('maxDuration')!) : undefined;
     if (minD !== undefined && maxD !== undefined && maxD < minD) throw new ApiError('badRequest', 'invalid maxDuration: must be greater than minDuration');
@@ -162,12 +164,16 @@ export function searchRoutes(deps: Deps): Hono {
       startS = unixSeconds('start', start);
       endS = unixSeconds('end', end);
       if (endS < startS) throw new ApiError('badRequest', 'invalid end: must not be before start');
-      if (endS - startS > MAX_WINDOW_S) throw new ApiError('badRequest', `range specified by start and end exceeds ${MAX_WINDOW_S / 3600n}h`);
+      const maxS = limits.maxSearchDurationSeconds;
+      if (maxS > 0 && Number(endS - startS) > maxS) {
+        throw new ApiError('badRequest', `invalid start/end: range specified by start and end exceeds ${formatSeconds(maxS)} (MAX_SEARCH_DURATION)`);
+      }
     }
 
     const text = q !== undefined && q !== '' ? q : tags !== undefined && tags !== '' ? tagsToTraceQL(tags) : '{}';
     const query = parseQueryText(text);
-    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const scope = await readScope(c, deps);
+    const tenantId = scope?.tenantId;
     const window = { startNs: startS * NS, endNs: endS * NS + NS - 1n, limit };
     const compile = (slice: { fromNs?: bigint; toNs: bigint; limit: number }) =>
       compileSearch(query, {
@@ -186,8 +192,8 @@ export function searchRoutes(deps: Deps): Hono {
       if (e instanceof TraceQLUnsupportedError) throw new ApiError('badRequest', e.message);
       throw e;
     }
-    if (tenantId === undefined) return c.json({ traces: [], metrics: { inspectedTraces: 0, inspectedBytes: '0' } });
-    const result = await runSearch(deps.db, tenantId, compile, window, wantedOf(query), spss, STATEMENT_TIMEOUT_MS);
+    if (scope === undefined) return c.json({ traces: [], metrics: { inspectedTraces: 0, inspectedBytes: '0' } });
+    const result = await runSearch(scope.db, scope.tenantId, compile, window, wantedOf(query), spss, deps.config.limits.queryTimeoutMs);
     return c.json(result);
   });
   return app;

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import {
   encodeTempoJson,
   encodeTraceByIdResponseJson,
@@ -9,7 +9,9 @@ import type { Deps } from '../../deps.ts';
 import { readTrace } from '../../storage/read-trace.ts';
 import { tagRoutes } from './tags.ts';
 import { searchRoutes } from '../search/index.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { readScope, requestTenant } from '../../auth/request-tenant.ts';
+import { withStatementTimeout } from '../../limits/statement-timeout.ts';
+import { partialTraceMessage } from '../../limits/trace-size.ts';
 import { parseTimeRange, parseTraceId } from './trace-id.ts';
 
 /** Tempo's content negotiation: `Accept` is scanned for application/protobuf first. */
@@ -21,34 +23,38 @@ function wantsProtobuf(accept: string | undefined): boolean {
 export function tempoRoutes(deps: Deps): Hono {
   const app = new Hono();
 
-  const find = async (tenantHeader: string | undefined, id: string, start?: string, end?: string) => {
-    const tenant = tenantOf(tenantHeader);
-    const traceId = parseTraceId(id);
-    const range = parseTimeRange(start, end);
-    const tenantId = await deps.tenants.lookup(tenant);
-    if (tenantId === undefined) return null;
-    return readTrace(deps.db, tenantId, traceId, deps.partitions.intervalNs, range);
+  const find = async (c: Context) => {
+    const traceId = parseTraceId(c.req.param('id') ?? '');
+    const range = parseTimeRange(c.req.query('start'), c.req.query('end'));
+    const scope = await readScope(c, deps);
+    if (!scope) return null;
+    const { maxBytesPerTrace } = await deps.limits.overrides.forTenant(requestTenant(c, deps, 'query'), deps.now());
+    const db = withStatementTimeout(scope.db, deps.config.limits.queryTimeoutMs, 'trace lookup');
+    const found = await readTrace(db, scope.tenantId, traceId, deps.partitions.intervalNs, range, maxBytesPerTrace);
+    return found && { ...found, message: found.partial ? partialTraceMessage(maxBytesPerTrace) : undefined };
   };
 
   app.get('/api/traces/:id', async (c) => {
-    const found = await find(c.req.header('x-scope-orgid'), c.req.param('id'), c.req.query('start'), c.req.query('end'));
+    const found = await find(c);
     if (!found) return c.body(null, 404);
+    // v1 has no partial status: Tempo answers 422 for a trace over max_bytes_per_trace.
+    if (found.message) return c.text(`${found.message.replace(/, a partial trace is returned$/, '')}; /api/v2/traces/{id} returns a partial trace`, 422);
     if (wantsProtobuf(c.req.header('accept'))) {
       return c.body(encodeTracesDataProto(found.trace) as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/protobuf' });
     }
-    return c.body(encodeTempoJson(found.trace, 'batches'), 200, { 'content-type': 'application/json' });
+    return c.body(encodeTempoJson(found.trace.toTracesData(), 'batches'), 200, { 'content-type': 'application/json' });
   });
 
   // v2 answers 200 with an empty trace when nothing is found (Tempo's querier never 404s here).
   app.get('/api/v2/traces/:id', async (c) => {
-    const found = await find(c.req.header('x-scope-orgid'), c.req.param('id'), c.req.query('start'), c.req.query('end'));
-    const trace = found?.trace ?? { resourceSpans: [] };
-    const opts = { inspectedBytes: BigInt(found?.inspectedBytes ?? 0) };
+    const found = await find(c);
+    const opts = { inspectedBytes: BigInt(found?.inspectedBytes ?? 0), partial: found?.partial, message: found?.message };
     if (wantsProtobuf(c.req.header('accept'))) {
-      return c.body(encodeTraceByIdResponseProto(trace, opts) as Uint8Array<ArrayBuffer>, 200, {
+      return c.body(encodeTraceByIdResponseProto(found?.trace ?? { resourceSpans: [] }, opts) as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/protobuf',
       });
     }
+    const trace = found?.trace.toTracesData() ?? { resourceSpans: [] };
     return c.body(encodeTraceByIdResponseJson(trace, opts), 200, { 'content-type': 'application/json' });
   });
 

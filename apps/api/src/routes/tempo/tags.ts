@@ -16,7 +16,7 @@ import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { filteredTagValues } from '../../storage/tag-values-filtered.ts';
 import { type TagWindow, tagNames, tagValues } from '../../storage/tags.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { readScope } from '../../auth/request-tenant.ts';
 import { parseTimeRange } from './trace-id.ts';
 
 /** Intrinsics Tempo offers for autocomplete (nested-set ones deliberately left out, as Tempo does). */
@@ -37,7 +37,6 @@ const attributeScopes = {
 type AttributeScope = keyof typeof attributeScopes;
 
 const DEFAULT_LIMIT = 5000;
-const FILTER_TIMEOUT_MS = 30_000;
 const HOUR_NS = 3_600_000_000_000n;
 
 /**
@@ -102,9 +101,9 @@ export function tagRoutes(deps: Deps): Hono {
     const w = parseWindow(c.req.query('start'), c.req.query('end'));
     const limit = parseLimit(c.req.query('limit'));
     if (scope === 'intrinsic') return c.json({ tagNames: INTRINSIC_TAGS.slice(0, limit), metrics: EMPTY_METRICS });
-    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const tenant = await readScope(c, deps);
     const scopes = scope ? [attributeScopes[scope as AttributeScope]] : [TagScope.resource, TagScope.span];
-    const names = tenantId === undefined ? new Map() : await tagNames(deps.db, tenantId, scopes, w, limit);
+    const names = tenant === undefined ? new Map() : await tagNames(tenant.db, tenant.tenantId, scopes, w, limit);
     const merged = [...new Set([...names.values()].flat())].sort().slice(0, limit);
     return c.json({ tagNames: merged, metrics: EMPTY_METRICS });
   });
@@ -113,10 +112,10 @@ export function tagRoutes(deps: Deps): Hono {
     const scope = parseScope(c.req.query('scope'), scopeNames);
     const w = parseWindow(c.req.query('start'), c.req.query('end'));
     const limit = parseLimit(c.req.query('limit'));
-    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const tenant = await readScope(c, deps);
     const wanted = (scope ? [scope] : ['resource', 'span', 'intrinsic', 'event', 'link', 'instrumentation']) as string[];
     const attrScopes = wanted.filter((s) => s !== 'intrinsic').map((s) => attributeScopes[s as AttributeScope]);
-    const names = tenantId === undefined || attrScopes.length === 0 ? new Map<number, string[]>() : await tagNames(deps.db, tenantId, attrScopes, w, limit);
+    const names = tenant === undefined || attrScopes.length === 0 ? new Map<number, string[]>() : await tagNames(tenant.db, tenant.tenantId, attrScopes, w, limit);
     const scopes = wanted.map((name) => ({
       name,
       tags: name === 'intrinsic' ? INTRINSIC_TAGS.slice(0, limit) : (names.get(attributeScopes[name as AttributeScope]) ?? []),
@@ -131,9 +130,9 @@ export function tagRoutes(deps: Deps): Hono {
     const limit = parseLimit(c.req.query('limit'));
     if (name === 'status.code') return c.json({ tagValues: ['unset', 'ok', 'error'], metrics: EMPTY_METRICS });
     if (name === 'error') return c.json({ tagValues: ['true'], metrics: EMPTY_METRICS });
-    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
+    const tenant = await readScope(c, deps);
     const scopes = name === 'name' ? [TagScope.intrinsic] : [TagScope.span, TagScope.resource];
-    const rows = tenantId === undefined ? [] : await tagValues(deps.db, tenantId, scopes, name, w, limit);
+    const rows = tenant === undefined ? [] : await tagValues(tenant.db, tenant.tenantId, scopes, name, w, limit);
     return c.json({ tagValues: [...new Set(rows.map((r) => r.value))], metrics: EMPTY_METRICS });
   });
 
@@ -151,22 +150,23 @@ export function tagRoutes(deps: Deps): Hono {
     }
     const source = valueSource(ident);
     if ('keywords' in source) return c.json({ tagValues: source.keywords.map((value) => ({ type: 'keyword', value })), metrics: EMPTY_METRICS });
-    const tenantId = await deps.tenants.lookup(tenantOf(c.req.header('x-scope-orgid')));
-    if (tenantId === undefined) return c.json({ tagValues: [], metrics: EMPTY_METRICS });
+    const tenant = await readScope(c, deps);
+    if (tenant === undefined) return c.json({ tagValues: [], metrics: EMPTY_METRICS });
+    const { tenantId, db } = tenant;
     const filter = filterOf(c.req.query('q'));
     if (filter) {
       // Values on the spans that match the filter, in the window (the last hour without one).
       const endNs = w.endNs ?? BigInt(deps.now()) * 1_000_000n;
       const startNs = w.startNs ?? endNs - HOUR_NS;
       try {
-        const rows = await filteredTagValues(deps.db, filter, ident, { tenantId, startNs, endNs, limit, timeoutMs: FILTER_TIMEOUT_MS });
+        const rows = await filteredTagValues(db, filter, ident, { tenantId, startNs, endNs, limit, timeoutMs: deps.config.limits.queryTimeoutMs });
         if (rows) return c.json({ tagValues: rows, metrics: EMPTY_METRICS });
       } catch (e) {
         if (!(e instanceof TraceQLUnsupportedError)) throw e;
         // A filter the compiler cannot run restricts nothing, as an unparsable one does.
       }
     }
-    const rows = source.scopes.length === 0 ? [] : await tagValues(deps.db, tenantId, source.scopes, source.key, w, limit);
+    const rows = source.scopes.length === 0 ? [] : await tagValues(db, tenantId, source.scopes, source.key, w, limit);
     return c.json({ tagValues: rows, metrics: EMPTY_METRICS });
   });
 

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { type BuiltUi, loadBuiltUi } from './assets.ts';
 
 /** Paths the single-page app routes on the client: each answers with index.html. */
-const CLIENT_ROUTES = ['/', '/search', '/trace/*'];
+const CLIENT_ROUTES = ['/', '/search', '/trace/*', '/dependencies', '/monitor', '/open'];
 
 /**
  * Serves the built web UI at `/`: its hashed assets (cached for a year: their names change with

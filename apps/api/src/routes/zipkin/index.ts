@@ -4,7 +4,8 @@ import { isUnavailableError } from '@tracegres/schema';
 import type { Deps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { acceptSpans } from '../../ingest/accept.ts';
-import { tenantOf } from '../../storage/tenants.ts';
+import { admitIngest } from '../../limits/ingest-limits.ts';
+import { requestTenant } from '../../auth/request-tenant.ts';
 import { readBody } from '../otlp/body.ts';
 
 /**
@@ -20,12 +21,18 @@ export function zipkinRoutes(deps: Deps): Hono {
       if (media !== 'application/json' && media !== 'text/plain' && media !== '') {
         throw new ApiError('unsupportedMediaType', `unsupported media type ${JSON.stringify(media)}: Zipkin spans are accepted as application/json (ListOfSpans v2)`);
       }
-      const tenant = tenantOf(c.req.header('x-scope-orgid'));
-      const body = await readBody(c.req.raw, deps.config.ingestMaxBodyBytes, deps.inflate);
-      const td = decodeZipkinJson(new TextDecoder('utf-8', { fatal: false }).decode(body));
-      const tenantId = await deps.tenants.resolve(tenant);
-      const { batch } = await acceptSpans(deps, tenantId, encodeTracesDataProto(td), 'protobuf');
-      await deps.writer.submit(batch);
+      const tenant = requestTenant(c, deps, 'ingest');
+      const admission = await admitIngest(deps.limits, tenant, Number(c.req.header('content-length') ?? 0), deps.now);
+      try {
+        const body = await readBody(c.req.raw, deps.config.ingestMaxBodyBytes, deps.inflate);
+        admission.body(body.byteLength);
+        const td = decodeZipkinJson(new TextDecoder('utf-8', { fatal: false }).decode(body));
+        const tenantId = await deps.tenants.resolve(tenant);
+        const { batch } = await acceptSpans(deps, tenantId, encodeTracesDataProto(td), 'protobuf', admission.limits);
+        await deps.writer.submit(batch);
+      } finally {
+        admission.done();
+      }
       deps.metrics.ingestRequests.inc({ format: 'zipkin', status: '202' });
       return c.body(null, 202);
     } catch (err) {
