@@ -1,11 +1,10 @@
-import type { Worker } from 'node:worker_threads';
 import { OtlpDecodeError } from '@tracegres/otlp';
-import { startTsWorker } from '@tracegres/schema/node';
+import { TsWorker } from '@tracegres/schema/node';
 import type { Decoder } from '../ingest/accept.ts';
 import type { DecodeFailure, DecodeJob, DecodeOutcome } from '../ingest/decode.ts';
 
 interface Slot {
-  worker: Worker;
+  worker: TsWorker;
   pending: Map<number, { resolve: (o: DecodeOutcome) => void; reject: (e: Error) => void }>;
 }
 
@@ -21,8 +20,8 @@ export function createDecodePool(size: number): Decoder {
   let closed = false;
   const slots: Slot[] = [];
   const spawn = (): Slot => {
-    const slot: Slot = { worker: startTsWorker(new URL('./decode-worker.ts', import.meta.url)), pending: new Map() };
-    slot.worker.on('message', (r: Reply) => {
+    const slot: Slot = { worker: new TsWorker(new URL('./decode-worker.ts', import.meta.url)), pending: new Map() };
+    slot.worker.onMessage((r: Reply) => {
       const p = slot.pending.get(r.id);
       if (!p) return;
       slot.pending.delete(r.id);
@@ -37,8 +36,8 @@ export function createDecodePool(size: number): Decoder {
       const i = slots.indexOf(slot);
       if (i >= 0) slots[i] = spawn();
     };
-    slot.worker.on('error', fail);
-    slot.worker.on('exit', (code) => fail(new Error(`decode worker exited (code ${code})`)));
+    slot.worker.worker.on('error', fail);
+    slot.worker.worker.on('exit', (code) => fail(new Error(`decode worker exited (code ${code})`)));
     return slot;
   };
   for (let i = 0; i < size; i++) slots.push(spawn());
@@ -48,7 +47,7 @@ export function createDecodePool(size: number): Decoder {
       const id = nextId++;
       return new Promise<DecodeOutcome>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
-        slot.worker.postMessage({ id, job });
+        slot.worker.post({ id, job });
       });
     },
     async close() {

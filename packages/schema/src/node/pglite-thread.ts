@@ -1,6 +1,5 @@
-import type { Worker } from 'node:worker_threads';
 import type { WorkerRequest, WorkerResponse } from './pglite-protocol.ts';
-import { startTsWorker } from './ts-worker.ts';
+import { TsWorker } from './ts-worker.ts';
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
 export type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -11,7 +10,7 @@ export type RequestBody = WorkerRequest extends infer R ? (R extends { id: numbe
  * then fail with the reason given, and a new thread is opened on the same data directory.
  */
 export class PgliteThread {
-  readonly #worker: Worker;
+  readonly #worker: TsWorker;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #dead: Error | null = null;
@@ -19,14 +18,14 @@ export class PgliteThread {
   readonly ready: Promise<void>;
 
   constructor(dataDir: string | undefined) {
-    this.#worker = startTsWorker(new URL('./pglite-worker-entry.ts', import.meta.url), { dataDir });
-    this.#worker.on('message', (r: WorkerResponse) => {
+    this.#worker = new TsWorker(new URL('./pglite-worker-entry.ts', import.meta.url), { dataDir });
+    this.#worker.onMessage((r: WorkerResponse) => {
       const p = this.#pending.get(r.id);
       this.#pending.delete(r.id);
       p?.resolve(r);
     });
-    this.#worker.on('error', (err) => this.#fail(err));
-    this.#worker.on('exit', (code) => this.#fail(new Error(`PGlite worker exited (code ${code})`)));
+    this.#worker.worker.on('error', (err) => this.#fail(err));
+    this.#worker.worker.on('exit', (code) => this.#fail(new Error(`PGlite worker exited (code ${code})`)));
     // The first request waits for PGlite to open; its answer says whether it did.
     this.ready = this.#post({ op: 'ping' }).then((r) => {
       if (!r.ok) throw Object.assign(new Error(r.error?.message ?? 'PGlite failed to open'), { code: r.error?.code });
@@ -55,7 +54,7 @@ export class PgliteThread {
     const id = this.#nextId++;
     return new Promise<WorkerResponse>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, ...req });
+      this.#worker.post({ id, ...req });
     });
   }
 
