@@ -1,7 +1,8 @@
 // `npm run bench:storage`: loads generated traces (default 1,000,000 spans) into a fresh Postgres
 // database through OTLP, spread over an hour that ended two hours ago (so its partitions are
-// closed), then runs one compaction pass and prints bytes per span (tables + indexes of spans,
-// traces and span_nested, which compaction fills) before and after, and the pass's runtime.
+// closed), then runs one compaction pass and prints bytes per span (tables, TOAST and indexes of
+// spans, traces, span_nested and span_blocks, which compaction fills) before and after, and the
+// pass's runtime.
 //
 //   npm run bench:storage -- [--spans 1000000] [--senders 8]
 import { createPostgresDb } from '@tracegres/schema';
@@ -18,7 +19,7 @@ const SENDERS = numArg(args, 'senders', 8);
 const SIZE_SQL = `
 select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as bytes
   from pg_inherits i join pg_class c on c.oid = i.inhrelid
- where i.inhparent in ('spans'::regclass, 'traces'::regclass, 'span_nested'::regclass)`;
+ where i.inhparent in ('spans'::regclass, 'traces'::regclass, 'span_nested'::regclass, 'span_blocks'::regclass)`;
 
 async function main(): Promise<void> {
   const target = await createServerDatabase('tracegres_bench');
@@ -41,6 +42,12 @@ async function main(): Promise<void> {
     const ctx = await compactionContext(parseConfig({ DATABASE_URL: target.url, COMPACTION_QUIET: '0s' }), db, Date.now, (line) => console.log(`  ${line}`));
     const summary = await runCompaction(ctx);
     const after = Number((await db.query<{ bytes: string }>(SIZE_SQL))[0].bytes);
+    // Nothing lost on the way: every span is a fresh row or in a block.
+    const [kept] = await db.query<{ rows: string; blocked: string }>(
+      `select (select count(*) from spans)::text as rows, (select coalesce(sum(span_count), 0) from span_blocks)::text as blocked`,
+    );
+    if (Number(kept.rows) + Number(kept.blocked) !== spans) throw new Error(`after compaction ${kept.rows} rows + ${kept.blocked} in blocks, expected ${spans}`);
+    console.log(`  ${kept.blocked} spans in per-trace blocks, ${kept.rows} left as rows`);
     console.log('');
     console.log(`bytes per span before: ${(before / spans).toFixed(0)}`);
     console.log(`bytes per span after:  ${(after / spans).toFixed(0)}`);

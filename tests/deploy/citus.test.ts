@@ -48,7 +48,7 @@ describe('Citus layout on a Citus coordinator (recorded)', () => {
     const r = await applyCitusLayout(f.db);
     assert.equal(r.citus, true);
     assert.deepEqual(r.reference, [...citusReferenceTables]);
-    assert.deepEqual(r.distributed, ['traces', 'spans', 'span_nested']);
+    assert.deepEqual(r.distributed, ['traces', 'spans', 'span_nested', 'span_blocks']);
     const conv = f.conversions();
     assert.deepEqual(
       conv.slice(0, citusReferenceTables.length).map((c) => [c.sql, c.params[0]]),
@@ -59,6 +59,7 @@ describe('Citus layout on a Citus coordinator (recorded)', () => {
       ['traces', 'trace_id', 'none'],
       ['spans', 'trace_id', 'traces'],
       ['span_nested', 'trace_id', 'spans'],
+      ['span_blocks', 'trace_id', 'span_nested'],
     ]);
     assert.match(dist[0].sql, /create_distributed_table\(\$1::regclass, \$2, colocate_with => \$3\)/);
   });
@@ -86,14 +87,14 @@ describe('Citus layout on a Citus coordinator (recorded)', () => {
     assert.equal(describeCitusLayout(r), 'citus: layout already in place');
     const half = fakeCitus({ distributed: { tenants: 'n', traces: 'h' } });
     const h = await applyCitusLayout(half.db);
-    assert.deepEqual(h.distributed, ['spans', 'span_nested']);
+    assert.deepEqual(h.distributed, ['spans', 'span_nested', 'span_blocks']);
     assert.deepEqual(half.conversions().find((c) => /create_distributed_table/.test(c.sql))!.params, ['spans', 'trace_id', 'traces']);
     assert.ok(!h.reference.includes('tenants'));
   });
 
   test('describes what it did in one line', async () => {
     const r = await applyCitusLayout(fakeCitus({ distributedFns: [] }).db);
-    assert.match(describeCitusLayout(r), /^citus: reference tables tenants, resources, scopes, tag_keys, tag_values; distributed traces, spans, span_nested by trace_id \(co-located\); propagated 4 function\(s\)$/);
+    assert.match(describeCitusLayout(r), /^citus: reference tables tenants, resources, scopes, tag_keys, tag_values; distributed traces, spans, span_nested, span_blocks by trace_id \(co-located\); propagated 4 function\(s\)$/);
   });
 });
 

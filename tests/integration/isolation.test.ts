@@ -120,8 +120,7 @@ for (const driver of drivers) {
     after(() => server?.close());
 
     const callers = [...tenants, { header: 'no-data-here', word: undefined, own: undefined }] as const;
-    for (const caller of callers) {
-      test(`every read endpoint as ${caller.header ?? 'no tenant'}: nothing of another tenant`, async () => {
+    const checkCaller = async (caller: (typeof callers)[number]) => {
         const others = tenants.filter((t) => t.word !== caller.word).map((t) => t.word);
         const paths = caller.word ? endpoints(caller.word, others[0]).concat(endpoints(caller.word, others[1]).filter((e) => !e.mine)) : endpoints('none', 'acme').concat(endpoints('none', 'globex'), endpoints('none', 'solo'));
         const problems: string[] = [];
@@ -134,7 +133,9 @@ for (const driver of drivers) {
           if (mine && caller.word && !body.includes(caller.word)) problems.push(`${path}: does not show the caller's own data (${caller.word}): ${body.slice(0, 200)}`);
         }
         assert.deepEqual(problems, []);
-      });
+    };
+    for (const caller of callers) {
+      test(`every read endpoint as ${caller.header ?? 'no tenant'}: nothing of another tenant`, () => checkCaller(caller));
     }
 
     test('raw SQL with no tenant filter, through the tenant scope, returns that tenant only', async () => {
@@ -156,6 +157,25 @@ for (const driver of drivers) {
       }
       const [{ n: all }] = await db.query<{ n: string }>('select count(*)::text as n from spans');
       assert.equal(all, '18', 'unscoped (the owner: ingest and compaction) sees every tenant');
+    });
+
+    test('once the data moved into compacted blocks: every endpoint as every caller, and raw SQL on span_blocks', async () => {
+      const c = await runCompaction(contextOf(server, Date.now() + 3 * 3600_000));
+      assert.ok(c.partitionsCompacted.length >= 1);
+      const [{ n }] = await server.deps.db.query<{ n: number }>(`select count(*)::int4 as n from spans`);
+      assert.equal(n, 0, 'every span is in a block now');
+      for (const caller of callers) await checkCaller(caller);
+      for (const t of tenants) {
+        const id = ids.get(t.word)!;
+        const scoped = tenantScoped(server.deps.db, id);
+        const seen = (await scoped.query<{ tenant_id: number }>(`select distinct tenant_id from span_blocks`)).map((r) => Number(r.tenant_id));
+        assert.deepEqual(seen, [id], `span_blocks as ${t.word}`);
+        // Naming another tenant in span_rows() does not get past the policy.
+        for (const other of tenants.filter((o) => o.word !== t.word)) {
+          const rows = await scoped.query(`select 1 from span_rows(${ids.get(other.word)}, 0, 9223372036854775807)`);
+          assert.equal(rows.length, 0, `${t.word} asking span_rows for ${other.word}`);
+        }
+      }
     });
 
     test('the reader role sees nothing without a tenant, cannot write, and stays inside its tables', async () => {

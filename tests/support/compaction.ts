@@ -85,7 +85,13 @@ export async function dumpJobTables(db: Queryable): Promise<Record<string, strin
   const out: Record<string, string[]> = {};
   const q = async (name: string, sql: string) => (out[name] = (await db.query<{ j: string }>(sql)).map((r) => r.j));
   await q('span_nested', `select concat_ws(' ', trace_id, encode(span_id, 'hex'), start_ns, nested_left, nested_right, depth) as j from span_nested order by 1`);
+  // Where each span lives: a fresh row, or which block (compacted partitions, migrations/0007).
   await q('spans', `select concat_ws(' ', trace_id, encode(span_id, 'hex'), start_ns) as j from spans order by 1`);
+  await q(
+    'span_blocks',
+    `select concat_ws(' ', b.tenant_id, b.trace_id, b.start_ns, b.end_ns, b.span_count, x.span_id, x.start_ns, x.attrs) as j
+       from span_blocks b cross join lateral unnest(b.span_id, b.span_start_ns, b.attrs) as x(span_id, start_ns, attrs) order by 1`,
+  );
   for (const t of ['traces', 'span_metrics_1m', 'service_graph_1m', 'span_metrics_total', 'service_graph_total', 'maintenance_state']) {
     await q(t, `select (to_jsonb(t) - 'updated_at')::text as j from ${t} t order by 1`);
   }

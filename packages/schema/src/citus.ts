@@ -16,7 +16,7 @@ import type { Db, Queryable } from './db.ts';
  */
 
 /** Distributed by `trace_id`, in this order: the first starts the co-location group. */
-export const citusDistributedTables = ['traces', 'spans', 'span_nested'] as const;
+export const citusDistributedTables = ['traces', 'spans', 'span_nested', 'span_blocks'] as const;
 export const CITUS_DISTRIBUTION_COLUMN = 'trace_id';
 /** Small, read on every query, written rarely: a copy on every node. */
 export const citusReferenceTables = ['tenants', 'resources', 'scopes', 'tag_keys', 'tag_values'] as const;

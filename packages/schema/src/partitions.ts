@@ -1,7 +1,7 @@
 import type { Db, Queryable } from './db.ts';
 
 /** Tables range-partitioned on a Unix-nanosecond column, with the same bounds. */
-export const partitionedTables = ['spans', 'traces', 'span_nested'] as const;
+export const partitionedTables = ['spans', 'traces', 'span_nested', 'span_blocks'] as const;
 
 const NS_PER_SECOND = 1_000_000_000n;
 

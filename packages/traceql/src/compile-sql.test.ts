@@ -18,7 +18,7 @@ describe('compileSearch: golden SQL', () => {
       text,
       [
         'with tr as materialized (select trace_id, min(start_ns) as start_ns, max(end_ns) as end_ns, max(root_service) as root_service, max(root_name) as root_name from traces where tenant_id = $1::int4 and start_ns <= $3::int8 and end_ns >= $2::int8 group by trace_id),',
-        'sp as materialized (select s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.duration_ns, s.name, s.kind, s.status_code, s.status_message, s.attrs, r.attrs as r_attrs, t.start_ns as t_start_ns, t.end_ns as t_end_ns, t.root_name as t_root_name, t.root_service as t_root_service from spans s join tr t on t.trace_id = s.trace_id left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id where s.tenant_id = $1::int4 and s.start_ns >= (select min(start_ns) from tr) and s.start_ns <= (select max(end_ns) from tr)),',
+        'sp as materialized (select s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.duration_ns, s.name, s.kind, s.status_code, s.status_message, s.attrs, r.attrs as r_attrs, t.start_ns as t_start_ns, t.end_ns as t_end_ns, t.root_name as t_root_name, t.root_service as t_root_service from span_rows($1::int4, (select min(start_ns) from tr), (select max(end_ns) from tr)) s join tr t on t.trace_id = s.trace_id left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id where s.tenant_id = $1::int4 and s.start_ns >= (select min(start_ns) from tr) and s.start_ns <= (select max(end_ns) from tr)),',
         `c1 as (select s.trace_id, s.span_id, s.parent_span_id from sp s where coalesce(s.name COLLATE "C" = $4::text, false)),`,
         'top as (select t.trace_id, t.start_ns from tr t where exists (select 1 from c1 f where f.trace_id = t.trace_id) order by t.start_ns desc, t.trace_id limit $5::int4)',
         `select top.trace_id::text as trace_id, top.start_ns::text as trace_start_ns, encode(f.span_id, 'hex') as span_id, (select count(*) from tr)::text as inspected from top join (select distinct trace_id, span_id from c1) f on f.trace_id = top.trace_id order by top.start_ns desc, top.trace_id, f.span_id`,
@@ -35,14 +35,14 @@ describe('compileSearch: golden SQL', () => {
     assert.match(c1, /^c1 as \(select s\.trace_id, s\.span_id, s\.parent_span_id from sp s where \(case when nullif\(s\.attrs -> \$4::text, 'null'::jsonb\) is not null then /);
     assert.equal(params[3], 'http.method');
     assert.ok(params.slice(4, -1).every((p) => p === 'GET'));
-    assert.match(text, /, s\.events, s\.links, sc\.name as sc_name, sc\.version as sc_version, sc\.attrs as sc_attrs from spans s/);
+    assert.match(text, /, s\.events, s\.links, sc\.name as sc_name, sc\.version as sc_version, sc\.attrs as sc_attrs from span_rows\(/);
     assert.match(text, /left join scopes sc on sc\.tenant_id = s\.tenant_id and sc\.scope_id = s\.scope_id/);
   });
 
   it('event conditions hold for some event; only the columns a query reads are selected', () => {
     const { text } = compile('{ event:name = "retry" && event.attempt > 1 }');
     assert.match(body(text), /coalesce\(exists \(select 1 from jsonb_array_elements\(s\.events\) as ev1\(v\) where coalesce\(\(ev1\.v ->> 'n'\) COLLATE "C" = \$4::text, false\)\), false\)/);
-    assert.match(text, /t\.root_service as t_root_service, s\.events from spans s/);
+    assert.match(text, /t\.root_service as t_root_service, s\.events from span_rows\(/);
     assert.doesNotMatch(compile('{ span.a = 1 }').text, /s\.events|s\.links|scopes/);
   });
 

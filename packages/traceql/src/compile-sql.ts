@@ -311,7 +311,8 @@ export function compileSearch(q: Query, o: SearchSqlOptions): CompiledSql {
     (uses.has('events') ? ', s.events' : '') +
     (uses.has('links') ? ', s.links' : '') +
     (uses.has('scope') ? ', sc.name as sc_name, sc.version as sc_version, sc.attrs as sc_attrs' : '') +
-    ` from spans s join tr t on t.trace_id = s.trace_id ` +
+    // span_rows(): fresh rows and compacted blocks alike (migrations/0007).
+    ` from span_rows(${tenant}, (select min(start_ns) from tr), (select max(end_ns) from tr)) s join tr t on t.trace_id = s.trace_id ` +
     `left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id ` +
     (uses.has('scope') ? `left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id ` : '') +
     (b.nested

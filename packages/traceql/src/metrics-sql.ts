@@ -83,7 +83,7 @@ export function spanRelation(p: Params, o: { tenantId: number; window: MetricsWi
     );
   }
   const sql =
-    `select ${cols.join(', ')} from spans s ${joins.join(' ')} ` +
+    `select ${cols.join(', ')} from span_rows(${tenant}, ${from}, ${to}) s ${joins.join(' ')} ` +
     `where s.tenant_id = ${tenant} and s.start_ns >= ${from} and s.start_ns <= ${to}`;
   return { sql, from };
 }

@@ -2,6 +2,8 @@ import { SERVICE_GRAPH_BUCKETS_S, SPAN_METRICS_BUCKETS_S } from '@tracegres/sche
 
 // SQL of the rollup step. Every query takes the minute window [$1, $2) as int8 text and the
 // pairing slack $3; bucket bounds are our constants, never user input.
+// They read `spans` itself, not span_rows(): a partition's rows move into blocks only after the
+// rollups (and their look-back) have passed it (storage-step.ts).
 
 const bound = (s: number) => BigInt(Math.round(s * 1e9)).toString();
 const leCounts = (col: string, prefix: string, bounds: readonly number[]) =>

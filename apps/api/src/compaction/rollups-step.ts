@@ -4,7 +4,7 @@ import { type CompactionContext, MINUTE_NS, nowNs } from './context.ts';
 import { EDGES_OF_WINDOW, EDGE_KEY, EDGE_VALUES, SPAN_METRICS_OF_WINDOW, SPAN_METRIC_KEY, SPAN_METRIC_VALUES } from './rollup-sql.ts';
 import { readWatermark, writeWatermark } from './state.ts';
 
-const STEP = 'rollups';
+export const ROLLUP_STEP = 'rollups';
 /** Minutes rolled up per transaction (bounded work, frequent watermark progress). */
 const CHUNK_MINUTES = 10n;
 /** How far before/after the window a request's other side is looked for (clock skew, long calls). */
@@ -19,7 +19,7 @@ const PAIR_SLACK_NS = 5n * MINUTE_NS;
  */
 export async function rollUp(ctx: CompactionContext): Promise<{ minutes: number; fromNs?: bigint; toNs?: bigint }> {
   const end = floorMinute(nowNs(ctx) - BigInt(ctx.settings.settleSeconds) * 1_000_000_000n);
-  let w = await readWatermark(ctx.db, STEP);
+  let w = await readWatermark(ctx.db, ROLLUP_STEP);
   if (w === undefined) {
     const [row] = await ctx.db.query<{ lo: string | null }>(`select min(start_ns)::text as lo from traces`);
     if (!row?.lo) return { minutes: 0 };
@@ -39,7 +39,7 @@ export async function rollUp(ctx: CompactionContext): Promise<{ minutes: number;
       await tx.query(`set local enable_indexscan = off`);
       await replaceWindow(tx, 'span_metrics', SPAN_METRICS_OF_WINDOW, SPAN_METRIC_KEY, SPAN_METRIC_VALUES, from, to);
       await replaceWindow(tx, 'service_graph', EDGES_OF_WINDOW, EDGE_KEY, EDGE_VALUES, from, to);
-      if (to > w!) await writeWatermark(tx, STEP, to);
+      if (to > w!) await writeWatermark(tx, ROLLUP_STEP, to);
     });
     minutes += Number((to - from) / MINUTE_NS);
     from = to;

@@ -98,9 +98,12 @@ async function numberBatch(tx: Queryable, ctx: CompactionContext, cutoff: string
   const lo = pending.reduce((m, p) => (BigInt(p.lo) < m ? BigInt(p.lo) : m), BigInt(pending[0].lo));
   const hi = pending.reduce((m, p) => (BigInt(p.hi) > m ? BigInt(p.hi) : m), BigInt(pending[0].hi)) + interval;
   const spans = await tx.query<SpanRow>(
-    `select s.tenant_id, s.trace_id::text, encode(s.span_id, 'hex') as span_id, encode(s.parent_span_id, 'hex') as parent_span_id,
+    // Fresh rows and blocks (migrations/0007); a span both in a block and again as a row (an
+    // export retried after its partition was compacted) counts once.
+    `select distinct on (s.tenant_id, s.trace_id, s.span_id, s.start_ns)
+            s.tenant_id, s.trace_id::text, encode(s.span_id, 'hex') as span_id, encode(s.parent_span_id, 'hex') as parent_span_id,
             s.start_ns::text, s.service_name, s.status_code
-       from spans s join unnest($1::int4[], $2::uuid[]) as u(tenant_id, trace_id) on s.tenant_id = u.tenant_id and s.trace_id = u.trace_id
+       from all_span_rows s join unnest($1::int4[], $2::uuid[]) as u(tenant_id, trace_id) on s.tenant_id = u.tenant_id and s.trace_id = u.trace_id
       where s.start_ns >= $3::text::int8 and s.start_ns < $4::text::int8`,
     [pending.map((p) => p.tenant_id), pending.map((p) => p.trace_id), lo.toString(), hi.toString()],
   );

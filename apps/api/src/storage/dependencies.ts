@@ -25,11 +25,9 @@ const PARENT_SLACK_NS = 3600n * 1_000_000_000n;
 export async function dependencies(db: Db, tenantId: number, fromNs: bigint, toNs: bigint): Promise<DependencyLink[]> {
   const rows = await db.query<{ parent: string; child: string; calls: string }>(
     `select p.service_name as parent, c.service_name as child, count(*)::text as calls
-       from spans c
-       join spans p on p.tenant_id = c.tenant_id and p.trace_id = c.trace_id and p.span_id = c.parent_span_id
-                   and p.start_ns >= $4::int8 and p.start_ns <= $3::int8
-      where c.tenant_id = $1 and c.start_ns >= $2::int8 and c.start_ns <= $3::int8
-        and c.parent_span_id is not null and p.service_name <> c.service_name
+       from span_rows($1, $2::int8, $3::int8) c
+       join span_rows($1, $4::int8, $3::int8) p on p.trace_id = c.trace_id and p.span_id = c.parent_span_id
+      where c.parent_span_id is not null and p.service_name <> c.service_name
       group by 1, 2
       order by 1, 2`,
     [tenantId, fromNs.toString(), toNs.toString(), (fromNs - PARENT_SLACK_NS).toString()],

@@ -34,8 +34,8 @@ export async function operations(
   toNs: bigint,
 ): Promise<Operation[]> {
   return db.query<Operation>(
-    `select name, kind from spans
-      where tenant_id = $1 and ($2::text is null or service_name = $2) and start_ns >= $3::int8 and start_ns <= $4::int8
+    `select name, kind from span_rows($1, $3::int8, $4::int8)
+      where ($2::text is null or service_name = $2)
         and ($5::int2 is null or kind = $5::int2)
       group by name, kind
       order by name, kind

@@ -19,7 +19,8 @@ export interface FoundTrace {
 }
 
 /**
- * The spans of one trace within [$3, $4): the time bound lets the planner prune partitions.
+ * The spans of one trace within [$3, $4), fresh or compacted (span_rows, migrations/0007): the
+ * time bound lets the planner prune partitions.
  * `trace_id` is left out (the caller knows it).
  * ORDER BY names the table's columns: the bare names would be the text output columns, sorted
  * by collation, far slower on big traces.
@@ -30,8 +31,8 @@ export const SPANS_OF_TRACE = `
          resource_id::text, scope_id::text, attrs::text, events::text, links::text,
          dropped_attributes_count, dropped_events_count, dropped_links_count,
          coalesce(pg_column_size(attrs), 0) + coalesce(pg_column_size(events), 0) + coalesce(pg_column_size(links), 0) + 64 as bytes
-    from spans s
-   where trace_id = $1::uuid and tenant_id = $2 and start_ns >= $3::int8 and start_ns < $4::int8
+    from span_rows($2, $3::int8, $4::int8 - 1) s
+   where trace_id = $1::uuid
    order by s.start_ns, s.span_id`;
 
 /**

@@ -169,7 +169,7 @@ async function assemble(
   const [stats, spans] = await Promise.all([
     tx.query<{ trace_id: string; service_name: string; spans: number; errors: number }>(
       `select trace_id::text, service_name, count(*)::int as spans, count(*) filter (where status_code = 2)::int as errors
-         from spans where tenant_id = $1 and trace_id = any($2::uuid[]) and start_ns >= $3::int8 and start_ns <= $4::int8
+         from span_rows($1, $3::int8, $4::int8) where trace_id = any($2::uuid[])
         group by trace_id, service_name order by service_name`,
       [tenantId, order, ...bounds],
     ),
@@ -177,9 +177,9 @@ async function assemble(
       `select s.trace_id::text, encode(s.span_id, 'hex') as span_id, s.start_ns::text, s.duration_ns::text, s.name, s.kind, s.status_code,
               s.status_message, s.attrs::text as attrs, r.attrs::text as r_attrs, s.events::text as events, s.links::text as links,
               sc.attrs::text as sc_attrs
-         from spans s left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id
+         from span_rows($1, $3::int8, $4::int8) s left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id
          left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id
-        where s.tenant_id = $1 and s.trace_id = any($2::uuid[]) and s.start_ns >= $3::int8 and s.start_ns <= $4::int8
+        where s.trace_id = any($2::uuid[])
         order by s.start_ns, s.span_id`,
       [tenantId, order, ...bounds],
     ),

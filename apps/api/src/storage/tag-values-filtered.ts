@@ -63,8 +63,8 @@ export async function filteredTagValues(db: Db, q: Query, ident: Attribute | Int
   const limit = add(o.limit, 'int4');
   const text =
     `with m as (${search.text}), ` +
-    `v as (select ${set} as v from m join spans s on s.tenant_id = ${tenant} and s.trace_id = m.trace_id::uuid ` +
-    `and s.span_id = decode(m.span_id, 'hex') and s.start_ns >= (select min(trace_start_ns::int8) from m) and s.start_ns <= ${add(o.endNs.toString(), 'int8')} ` +
+    `v as (select ${set} as v from m join span_rows(${tenant}, (select min(trace_start_ns::int8) from m), ${add(o.endNs.toString(), 'int8')}) s ` +
+    `on s.trace_id = m.trace_id::uuid and s.span_id = decode(m.span_id, 'hex') ` +
     `left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id ` +
     `left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id), ` +
     // Arrays list their elements; values without a scalar type (kvlists, bytes) are left out.

@@ -33,9 +33,8 @@ export async function traceSummaries(db: Db, tenantId: number, traceIds: string[
      select replace(s.trace_id::text, '-', '') as trace_id, encode(s.span_id, 'hex') as span_id,
             encode(s.parent_span_id, 'hex') as parent_span_id, s.start_ns::text, s.duration_ns::text, s.name,
             s.status_code, s.service_name
-       from spans s
-      where s.tenant_id = $1 and s.trace_id = any($2::uuid[])
-        and s.start_ns >= (select lo from t) and s.start_ns <= (select hi from t)`,
+       from span_rows($1, (select lo from t), (select hi from t)) s
+      where s.trace_id = any($2::uuid[])`,
     [tenantId, traceIds],
   );
   const byTrace = new Map<string, Row[]>();
