@@ -1,10 +1,13 @@
 // `npm run bench:ui`: how the trace page copes with big traces, in real Chromium against a real
 // server process on Postgres. Builds traces of about 1,000 (the baseline: on a busy machine frame
 // times say as much about the machine as about the page), 10,000 and 50,000 spans
-// from the trace generator's large batch-job traces, sends them over OTLP/HTTP, then prints for
-// each: the time to open the trace page (navigation to the first waterfall rows, median of a few
-// opens, split into server, transfer, decode, model building and the rest), and frame times
-// while scrolling the waterfall steadily, fast, and in jumps of a whole screen per frame. Prints figures; it fails only if it cannot measure.
+// from the trace generator's large batch-job traces, three hours old, sends them over OTLP/HTTP,
+// then prints for each: the time to open the trace page (navigation to the first waterfall rows,
+// median of a few opens, split into server, transfer, decode, model building and the rest), and
+// frame times while scrolling the waterfall steadily, fast, and in jumps of a whole screen per
+// frame. Then one compaction pass moves the traces into compressed per-trace blocks (their
+// partitions are closed) and the open times are measured again. Prints figures; it fails only if
+// it cannot measure.
 //   --sizes 1000,10000,50000   --opens 3   --scroll-ms 3000
 import { mkdirSync } from 'node:fs';
 import { sendTraces } from '@tracegres/loadgen';
@@ -13,6 +16,11 @@ import { launchChromium } from '../tests/support/browser.ts';
 import { createServerDatabase } from '../tests/support/databases.ts';
 import { ensureWebBuilt } from '../tests/e2e/web-build.ts';
 import { parseArgs, num, startServer } from './bench-support.ts';
+import { createPostgresDb } from '@tracegres/schema';
+import { compactionContext } from '../apps/api/src/compaction/from-config.ts';
+import { runCompaction } from '../apps/api/src/compaction/job.ts';
+import { parseConfig } from '../apps/api/src/config.ts';
+import type { Browser } from 'playwright-core';
 
 const args = parseArgs(process.argv.slice(2));
 const sizes = (args.sizes ?? '1000,10000,50000').split(',').map(Number);
@@ -31,36 +39,53 @@ const db = await createServerDatabase('tg_bench_ui');
 // 50,000-span trace would compete with the browser for this machine's two cores.
 const server = await startServer(db.url, { COMPACTION_INTERVAL: '0' });
 const browser = await launchChromium();
+const opened: { size: number; traceId: string }[] = [];
+
+type Page = Awaited<ReturnType<Browser['newPage']>>;
+interface Opens { openMs: number[]; serverMs: number[]; transferMs: number[]; decodeMs: number[]; buildMs: number[] }
+
+/** Opens the trace page `opens` times; the time to the first waterfall rows and its parts. */
+async function measureOpens(page: Page, traceId: string): Promise<Opens> {
+  const o: Opens = { openMs: [], serverMs: [], transferMs: [], decodeMs: [], buildMs: [] };
+  for (let i = 0; i < opens; i++) {
+    await page.goto('about:blank');
+    const t0 = Date.now();
+    await page.goto(`${server.url}/trace/${traceId}`);
+    await page.locator('[data-testid=span-row]').first().waitFor({ timeout: 60_000 });
+    o.openMs.push(Date.now() - t0);
+    const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+    const res = await page.evaluate(() => {
+      const r = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v2/traces/')) as PerformanceResourceTiming;
+      return { start: r.startTime, requestStart: r.requestStart, responseStart: r.responseStart, responseEnd: r.responseEnd };
+    });
+    o.serverMs.push(res.responseStart - res.requestStart);
+    o.transferMs.push(marks['tracegres:trace-received'] - res.responseStart);
+    o.decodeMs.push(marks['tracegres:trace-fetched'] - marks['tracegres:trace-received']);
+    o.buildMs.push(marks['tracegres:trace-built'] - marks['tracegres:trace-fetched']);
+  }
+  return o;
+}
+
+function printOpens(o: Opens): void {
+  const m = (xs: number[]) => median(xs);
+  console.log(`  open: median ${m(o.openMs)} ms of ${o.openMs.join(', ')} (navigation to first waterfall rows)`);
+  console.log(
+    `    of which (medians): server answer ${f1(m(o.serverMs))} ms, transfer ${f1(m(o.transferMs))} ms, protobuf decode ${f1(m(o.decodeMs))} ms, ` +
+      `building the model ${f1(m(o.buildMs))} ms; the rest (page load, first render) ${f1(m(o.openMs) - m(o.serverMs) - m(o.transferMs) - m(o.decodeMs) - m(o.buildMs))} ms`,
+  );
+}
+
 try {
   console.log(`bench:ui — Chromium ${browser.version()}, server ${server.url} on Postgres`);
   for (const [k, size] of sizes.entries()) {
-    const { td, traceId, spans } = bigTrace(size, 1000 + k);
+    const { td, traceId, spans } = bigTrace(size, 1000 + k, Date.now() - 3 * 3600_000);
+    opened.push({ size, traceId });
     for (const part of chunks(td, 5000)) {
       const r = await sendTraces(part, { url: server.url, timeoutMs: 120_000 });
       if (!r.ok) throw new Error(`sending failed: ${r.status} ${r.error}`);
     }
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const openMs: number[] = [];
-    const buildMs: number[] = [];
-    const serverMs: number[] = [];
-    const transferMs: number[] = [];
-    const decodeMs: number[] = [];
-    for (let i = 0; i < opens; i++) {
-      await page.goto('about:blank');
-      const t0 = Date.now();
-      await page.goto(`${server.url}/trace/${traceId}`);
-      await page.locator('[data-testid=span-row]').first().waitFor({ timeout: 60_000 });
-      openMs.push(Date.now() - t0);
-      const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
-      const res = await page.evaluate(() => {
-        const r = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v2/traces/')) as PerformanceResourceTiming;
-        return { start: r.startTime, requestStart: r.requestStart, responseStart: r.responseStart, responseEnd: r.responseEnd };
-      });
-      serverMs.push(res.responseStart - res.requestStart);
-      transferMs.push(marks['tracegres:trace-received'] - res.responseStart);
-      decodeMs.push(marks['tracegres:trace-fetched'] - marks['tracegres:trace-received']);
-      buildMs.push(marks['tracegres:trace-built'] - marks['tracegres:trace-fetched']);
-    }
+    const o = await measureOpens(page, traceId);
     const rowsShown = await page.locator('[data-testid=span-row]').count();
     await page.screenshot({ path: `${shots}bench-${size}.png` });
     const title = await page.getByTestId('trace-spans').innerText();
@@ -87,11 +112,7 @@ try {
         requestAnimationFrame(step);
       })`);
     console.log(`\n${spans.toLocaleString()} spans (header says ${title}; ${rowsShown} rows in the DOM)`);
-    console.log(`  open: median ${median(openMs)} ms of ${openMs.join(', ')} (navigation to first waterfall rows)`);
-    console.log(
-      `    of which (medians): server answer ${f1(median(serverMs))} ms, transfer ${f1(median(transferMs))} ms, protobuf decode ${f1(median(decodeMs))} ms, ` +
-        `building the model ${f1(median(buildMs))} ms; the rest (page load, first render) ${f1(median(openMs) - median(serverMs) - median(transferMs) - median(decodeMs) - median(buildMs))} ms`,
-    );
+    printOpens(o);
     // Frame intervals also count time the machine gave to other processes; Chromium's own
     // main-thread counters say how much of each frame was this page's work.
     const cdp = await page.context().newCDPSession(page);
@@ -129,6 +150,21 @@ try {
     await page.getByTestId('find-count').waitFor({ timeout: 30_000 });
     const found = await page.getByTestId('find-count').innerText();
     console.log(`  collapse all ${f1(collapse)} ms, expand all ${f1(expand)} ms, find "redis" ${Date.now() - t0} ms incl. the typing pause of ${spans > 5000 ? 250 : 60} ms (${found})`);
+    await page.close();
+  }
+  // The same traces once compaction moved them into per-trace blocks (migrations/0007).
+  const owner = createPostgresDb(db.url, { max: 2 });
+  try {
+    const ctx = await compactionContext(parseConfig({ DATABASE_URL: db.url, COMPACTION_QUIET: '0s' }), owner, Date.now);
+    const summary = await runCompaction(ctx);
+    console.log(`\ncompaction: ${summary.partitionsCompacted.length} partition(s) moved into blocks in ${(summary.ms / 1000).toFixed(1)} s`);
+  } finally {
+    await owner.close();
+  }
+  for (const { size, traceId } of opened) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    console.log(`\n${size.toLocaleString()}-span trace, compacted`);
+    printOpens(await measureOpens(page, traceId));
     await page.close();
   }
 } finally {

@@ -7,8 +7,8 @@ import { countSpans, createGenerator } from '@tracegres/loadgen';
  * One trace of at least `target` spans: the generator's large traces (a batch job fanning out),
  * grafted under the first one's root until there are enough spans, as one job's sub-runs.
  */
-export function bigTrace(target: number, seed: number): { td: TracesData; traceId: string; spans: number } {
-  const startTimeNs = BigInt(Date.now() - 20 * 60_000) * 1_000_000n;
+export function bigTrace(target: number, seed: number, startMs = Date.now() - 20 * 60_000): { td: TracesData; traceId: string; spans: number } {
+  const startTimeNs = BigInt(startMs) * 1_000_000n;
   const out: ResourceSpans[] = [];
   let root: Span | undefined;
   let total = 0;
