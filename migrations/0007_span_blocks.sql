@@ -77,6 +77,21 @@ CREATE POLICY tenant_isolation ON span_blocks AS PERMISSIVE FOR SELECT TO traceg
 -- span_rows() prunes block partitions with the partition interval; settings holds no tenant data.
 GRANT SELECT ON settings TO tracegres_reader;
 --> statement-breakpoint
+-- One row per span held in blocks, with its block's bounds (block_start_ns is the partition key).
+-- security_invoker: the tenant reader reads it through span_rows(), and the policy on span_blocks
+-- applies to it as to the table.
+CREATE VIEW span_block_rows WITH (security_invoker = true) AS
+SELECT b.tenant_id, b.trace_id, b.start_ns AS block_start_ns, b.end_ns AS block_end_ns, x.*
+  FROM span_blocks b
+ CROSS JOIN LATERAL unnest(b.span_id, b.parent_span_id, b.span_start_ns, b.duration_ns, b.name, b.kind, b.status_code,
+                           b.status_message, b.trace_state, b.flags, b.service_name, b.resource_id, b.scope_id, b.attrs,
+                           b.events, b.links, b.dropped_attributes_count, b.dropped_events_count, b.dropped_links_count)
+       AS x(span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message, trace_state, flags,
+            service_name, resource_id, scope_id, attrs, events, links, dropped_attributes_count, dropped_events_count,
+            dropped_links_count);
+--> statement-breakpoint
+GRANT SELECT ON span_block_rows TO tracegres_reader;
+--> statement-breakpoint
 -- The spans of one tenant that start in [p_from, p_to], from fresh rows and from blocks, with the
 -- columns of `spans`. A single SELECT in a STABLE SQL function, so the planner inlines it: outer
 -- conditions (trace_id = ..., span_id = ...) reach both branches and their indexes, and the
@@ -92,45 +107,31 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-SELECT s.tenant_id, s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.duration_ns, s.name, s.kind, s.status_code,
-       s.status_message, s.trace_state, s.flags, s.service_name, s.resource_id, s.scope_id, s.attrs, s.events, s.links,
-       s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count
+SELECT s.tenant_id, trace_id, span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message,
+       trace_state, flags, service_name, resource_id, scope_id, attrs, events, links, dropped_attributes_count,
+       dropped_events_count, dropped_links_count
   FROM spans s
  WHERE s.tenant_id = p_tenant AND s.start_ns >= p_from AND s.start_ns <= p_to
 UNION ALL
-SELECT b.tenant_id, b.trace_id, x.span_id, x.parent_span_id, x.start_ns, x.duration_ns, x.name, x.kind, x.status_code,
-       x.status_message, x.trace_state, x.flags, x.service_name, x.resource_id, x.scope_id, x.attrs, x.events, x.links,
-       x.dropped_attributes_count, x.dropped_events_count, x.dropped_links_count
-  FROM span_blocks b
- CROSS JOIN LATERAL unnest(b.span_id, b.parent_span_id, b.span_start_ns, b.duration_ns, b.name, b.kind, b.status_code,
-                           b.status_message, b.trace_state, b.flags, b.service_name, b.resource_id, b.scope_id, b.attrs,
-                           b.events, b.links, b.dropped_attributes_count, b.dropped_events_count, b.dropped_links_count)
-       AS x(span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message, trace_state, flags,
-            service_name, resource_id, scope_id, attrs, events, links, dropped_attributes_count, dropped_events_count,
-            dropped_links_count)
- WHERE b.tenant_id = p_tenant AND b.start_ns <= p_to AND b.end_ns >= p_from
-   AND b.start_ns > p_from - (SELECT (st.value #>> '{}')::bigint FROM settings st WHERE st.key = 'partition_interval_ns')
-   AND x.start_ns >= p_from AND x.start_ns <= p_to
+SELECT b.tenant_id, trace_id, span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message,
+       trace_state, flags, service_name, resource_id, scope_id, attrs, events, links, dropped_attributes_count,
+       dropped_events_count, dropped_links_count
+  FROM span_block_rows b
+ WHERE b.tenant_id = p_tenant AND b.block_start_ns <= p_to AND b.block_end_ns >= p_from
+   AND b.block_start_ns > p_from - (SELECT (st.value #>> '{}')::bigint FROM settings st WHERE st.key = 'partition_interval_ns')
+   AND b.start_ns >= p_from AND b.start_ns <= p_to
 $$;
 --> statement-breakpoint
 -- Every span of every tenant in both layouts, for the operator views and for jobs that run as the
 -- owner across tenants (trace numbering). A condition on start_ns prunes only fresh partitions.
 CREATE VIEW all_span_rows AS
-SELECT s.tenant_id, s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.duration_ns, s.name, s.kind, s.status_code,
-       s.status_message, s.trace_state, s.flags, s.service_name, s.resource_id, s.scope_id, s.attrs, s.events, s.links,
-       s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count
-  FROM spans s
+SELECT tenant_id, trace_id, span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message,
+       trace_state, flags, service_name, resource_id, scope_id, attrs, events, links, dropped_attributes_count,
+       dropped_events_count, dropped_links_count FROM spans
 UNION ALL
-SELECT b.tenant_id, b.trace_id, x.span_id, x.parent_span_id, x.start_ns, x.duration_ns, x.name, x.kind, x.status_code,
-       x.status_message, x.trace_state, x.flags, x.service_name, x.resource_id, x.scope_id, x.attrs, x.events, x.links,
-       x.dropped_attributes_count, x.dropped_events_count, x.dropped_links_count
-  FROM span_blocks b
- CROSS JOIN LATERAL unnest(b.span_id, b.parent_span_id, b.span_start_ns, b.duration_ns, b.name, b.kind, b.status_code,
-                           b.status_message, b.trace_state, b.flags, b.service_name, b.resource_id, b.scope_id, b.attrs,
-                           b.events, b.links, b.dropped_attributes_count, b.dropped_events_count, b.dropped_links_count)
-       AS x(span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message, trace_state, flags,
-            service_name, resource_id, scope_id, attrs, events, links, dropped_attributes_count, dropped_events_count,
-            dropped_links_count);
+SELECT tenant_id, trace_id, span_id, parent_span_id, start_ns, duration_ns, name, kind, status_code, status_message,
+       trace_state, flags, service_name, resource_id, scope_id, attrs, events, links, dropped_attributes_count,
+       dropped_events_count, dropped_links_count FROM span_block_rows;
 --> statement-breakpoint
 -- The operator views read both layouts.
 CREATE OR REPLACE VIEW tracegres.spans_v AS
