@@ -83,7 +83,8 @@ export function createPostgresDb(url: string, opts: PostgresOptions = {}): Db {
       // connection. Every statement is awaited before release, so none runs on a later user.
       const conn = await sql.reserve();
       try {
-        const settled = await Promise.allSettled(statements.map((s) => run<Row>(conn, s.text, s.params)));
+        const list = typeof statements === 'function' ? statements() : statements;
+        const settled = await Promise.allSettled(list.map((s) => run<Row>(conn, s.text, s.params)));
         const failed = settled.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
         return settled.map((r) => (r as PromiseFulfilledResult<Row[]>).value);

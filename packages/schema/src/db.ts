@@ -33,12 +33,16 @@ export interface Db extends Queryable {
    * Sends `statements` back to back on one connection in one round trip and returns each one's
    * rows; rejects with the first failure. A pipeline that opens a transaction must close it (a
    * COMMIT after a failed statement rolls back). Absent on PGlite, where round trips cost nothing.
+   * Given a function, it is called once a connection is had (what it returns may depend on how
+   * long that took; if it throws, nothing is sent and the pipeline rejects with that error).
    */
-  pipeline?(statements: readonly { text: string; params?: readonly unknown[] }[]): Promise<Row[][]>;
+  pipeline?(statements: Statements | (() => Statements)): Promise<Row[][]>;
   /** Cheap liveness check used by /ready and by ingest backpressure. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export type Statements = readonly { text: string; params?: readonly unknown[] }[];
 
 /** A database error carrying Postgres' SQLSTATE so callers can tell retryable failures apart. */
 export interface DbErrorLike {

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from './db.ts';
+import type { Db, Queryable, Statements } from './db.ts';
 
 /**
  * The role tenant-scoped reads run as. Row-level security on every tenant-scoped table lets it
@@ -42,16 +42,28 @@ export function tenantScoped(db: Db, tenantId: number): Db {
       await tx.query(ENTER_SCOPE, [id]);
       return fn({ query: (text, params) => tx.query(text, params) });
     });
+  // Statements in one transaction of the tenant's scope, in one round trip instead of one each
+  // (BEGIN, scope, statements, COMMIT): trace-by-ID issues a few short statements and would
+  // otherwise pay the scope in latency several times over.
+  const pipeline = db.pipeline
+    ? async (statements: Statements | (() => Statements)) => {
+        let n = 0;
+        const rows = await db.pipeline!(() => {
+          const list = typeof statements === 'function' ? statements() : statements;
+          n = list.length;
+          return [{ text: 'begin' }, { text: ENTER_SCOPE, params: [id] }, ...list, { text: 'commit' }];
+        });
+        return rows.slice(2, 2 + n);
+      }
+    : undefined;
   const query = async <T>(text: string, params?: readonly unknown[]): Promise<T[]> => {
-    if (!db.pipeline) return scoped((tx) => tx.query<T>(text, params));
-    // One round trip instead of four (BEGIN, scope, statement, COMMIT): trace-by-ID issues a
-    // few short statements and would otherwise pay the scope in latency several times over.
-    const rows = await db.pipeline([{ text: 'begin' }, { text: ENTER_SCOPE, params: [id] }, { text, params }, { text: 'commit' }]);
-    return rows[2] as T[];
+    if (!pipeline) return scoped((tx) => tx.query<T>(text, params));
+    return (await pipeline([{ text, params }]))[0] as T[];
   };
   return {
     driver: db.driver,
     query,
+    pipeline,
     transaction: scoped,
     exec: async () => {
       throw new Error('a tenant-scoped database handle runs parameterised reads only, not scripts');

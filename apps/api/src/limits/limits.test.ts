@@ -182,6 +182,51 @@ test('statement timeout: a transaction still waiting for its connection at the d
   assert.deepEqual(sent, [], 'and found no time left: nothing was sent');
 });
 
+test('statement timeout: on a pipelining handle a lone query is one round trip, its timeout taken once a connection is had', async () => {
+  let now = 0;
+  const trips: string[][] = [];
+  let grant: (() => void) | undefined;
+  const pipelining = {
+    driver: 'postgres' as const,
+    query: async () => [],
+    exec: async () => {},
+    transaction: async <T>(fn: (q: { query: (text: string) => Promise<never[]> }) => Promise<T>) => fn({ query: async (text: string) => (trips.push([text]), []) }),
+    // Waits for `grant` when one is pending (the pool is busy), then evaluates the statements.
+    pipeline: async (statements: (() => { text: string }[]) | { text: string }[]) => {
+      if (grant) await new Promise<void>((r) => (grant = r));
+      const list = typeof statements === 'function' ? statements() : statements;
+      trips.push(list.map((x) => x.text));
+      return list.map((x) => [{ text: x.text }]);
+    },
+    ping: async () => true,
+    close: async () => {},
+  };
+  const db = withStatementTimeout(pipelining, 500, 'lookup', () => now);
+  assert.deepEqual(await db.query('select 1'), [{ text: 'select 1' }]);
+  assert.deepEqual(trips, [['set local statement_timeout = 500', 'select 1']]);
+  // A caller's own timeout, or a transaction, takes the transaction path as before.
+  await db.transaction((q) => q.query('select 2'));
+  assert.deepEqual(trips.slice(1), [['set local statement_timeout = 500'], ['select 2']]);
+  // The pool is busy: by the time a connection is had, the time left is what the timeout says.
+  trips.length = 0;
+  grant = () => {};
+  const pending = db.query('select 3');
+  await new Promise((r) => setTimeout(r, 5));
+  now = 380;
+  grant();
+  await pending;
+  assert.deepEqual(trips, [['set local statement_timeout = 120', 'select 3']]);
+  // And once none is left, nothing is sent.
+  trips.length = 0;
+  grant = () => {};
+  const late = db.query('select 4');
+  await new Promise((r) => setTimeout(r, 5));
+  now = 600;
+  grant();
+  await assert.rejects(late, (e: ApiError) => e.status === 504);
+  assert.deepEqual(trips, []);
+});
+
 test('statement timeout: Postgres refusing a regex is a 400, a cancellation a 504, others unchanged', () => {
   const tooComplex = Object.assign(new Error('invalid regular expression: regular expression is too complex'), { code: '2201B' });
   assert.match((timeoutError(tooComplex, 1000, 'search') as ApiError).message, /^invalid regex: invalid regular expression: regular expression is too complex; simplify the pattern$/);

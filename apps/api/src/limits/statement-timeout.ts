@@ -34,14 +34,30 @@ export function withStatementTimeout(db: Db, timeoutMs: number, what = 'query', 
     if (l < 1) throw timeoutApiError(ms, what);
     return l;
   };
-  const bounded = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+  /** Runs `start` unless the deadline has passed, and gives up on it at the deadline. */
+  const raced = <T>(start: () => Promise<T>): Promise<T> => {
+    let run: Promise<T>;
     try {
       left();
+      run = start().catch((err: unknown) => {
+        throw timeoutError(err, ms, what);
+      });
     } catch (err) {
       return Promise.reject(err);
     }
-    const run = db
-      .transaction(async (tx) => {
+    // Waiting for a pooled connection, or for PGlite to reopen after a stop, is no statement's
+    // time: the request gives up at the deadline, and the transaction, when its turn comes, finds
+    // no time left and ends without running anything.
+    run.catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const giveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(timeoutApiError(ms, what)), Math.max(0, deadline + slack - nowMs()));
+    });
+    return Promise.race([run, giveUp]).finally(() => clearTimeout(timer));
+  };
+  const bounded = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
+    raced(() =>
+      db.transaction(async (tx) => {
         // The statement_timeout in force in this transaction (it applies to each statement anew).
         let setting = 0;
         const set = async (limit: number) => {
@@ -64,23 +80,19 @@ export function withStatementTimeout(db: Db, timeoutMs: number, what = 'query', 
             return tx.query<R>(text, params);
           },
         });
-      })
-      .catch((err: unknown) => {
-        throw timeoutError(err, ms, what);
-      });
-    // Waiting for a pooled connection, or for PGlite to reopen after a stop, is no statement's
-    // time: the request gives up at the deadline, and the transaction, when its turn comes, finds
-    // no time left and ends without running anything.
-    run.catch(() => {});
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const giveUp = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(timeoutApiError(ms, what)), Math.max(0, deadline + slack - nowMs()));
-    });
-    return Promise.race([run, giveUp]).finally(() => clearTimeout(timer));
+      }),
+    );
+  // A lone statement on a handle that can pipeline (server Postgres, tenant-scoped): the timeout
+  // and the statement go out with the scope's BEGIN and COMMIT in one round trip. The timeout is
+  // what is left once a connection is had; with nothing left, nothing is sent.
+  const pipeline = db.pipeline?.bind(db);
+  const query = <R>(text: string, params?: readonly unknown[]): Promise<R[]> => {
+    if (!pipeline || SET_LOCAL_TIMEOUT.test(text)) return bounded((tx) => tx.query<R>(text, params));
+    return raced(async () => (await pipeline(() => [{ text: `set local statement_timeout = ${left()}` }, { text, params }]))[1] as R[]);
   };
   return {
     driver: db.driver,
-    query: (text, params) => bounded((tx) => tx.query(text, params)),
+    query,
     transaction: bounded,
     exec: (script) => db.exec(script),
     ping: () => db.ping(),
