@@ -6,8 +6,9 @@ export const compactCommand: Command = {
   usage: `Usage: tracegres compact [options]
 Runs one pass of the compaction job and prints a line per step and a summary: drops partitions
 past RETENTION, numbers traces quiet for COMPACTION_QUIET, rolls spans up into per-minute
-metrics and service-graph edges, and rewrites closed partitions densely. Safe while servers run
-their own passes: only the holder of the job's advisory lock works, the others skip.`,
+metrics and service-graph edges, and moves closed partitions into compressed per-trace blocks.
+Safe while servers run their own passes: only the holder of the job's advisory lock works, the
+others skip.`,
   flags: { ...databaseFlags, ...helpFlag },
   async run(flags, positionals, io) {
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);

@@ -24,7 +24,7 @@ export interface CompactionSettings {
   relookMinutes: number;
   /** A minute is rolled up once it ended this long ago (spans of one request arrive apart). */
   settleSeconds: number;
-  /** A partition is rewritten dense once it ended this long ago and all its traces are numbered. */
+  /** A partition moves into per-trace blocks once it ended this long ago, its traces are numbered and the rollups passed it. */
   closeAfterSeconds: number;
 }
 

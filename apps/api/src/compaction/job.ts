@@ -80,7 +80,7 @@ async function runSteps(base: CompactionContext, s: CompactionSummary, t0: numbe
   s.bytesBefore = c.bytesBefore;
   s.bytesAfter = c.bytesAfter;
   say(
-    `storage: ${c.partitions.length} closed partition(s) rewritten dense` +
+    `storage: ${c.partitions.length} closed partition(s) moved into per-trace blocks` +
       (c.partitions.length ? ` (${mib(c.bytesBefore)} -> ${mib(c.bytesAfter)} MiB)` : ''),
   );
   return finish();

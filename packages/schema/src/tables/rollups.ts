@@ -69,7 +69,7 @@ export const maintenanceState = pgTable('maintenance_state', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Closed spans partitions already rewritten dense, so the job does each only once. */
+/** Closed spans partitions already moved into blocks (and their summaries clustered), so the job does each only once. */
 export const compactedPartitions = pgTable('compacted_partitions', {
   name: text('name').primaryKey(),
   bucketNs: bigint('bucket_ns', { mode: 'bigint' }).notNull(),
