@@ -2,6 +2,7 @@
 // message (Tempo answers errors in plain text), so a bad query shows what the server said.
 import { askForCredentials, credentialHeaders } from './credentials.ts';
 import { decodeTraceByIdProto, type TraceByIdResult } from './trace-response.ts';
+import type { MonitorData as MonitorResponse, MonitorService, ServiceGraph as ServiceGraphResponse } from '@tracegres/schema/ui-data';
 
 export interface SearchSpan {
   spanID: string;
@@ -133,87 +134,24 @@ export async function fetchTagValues(identifier: string, q?: string, signal?: Ab
 
 // The service graph and Monitor pages read the compaction job's per-minute rollups.
 
-export type GraphNodeKind = 'service' | 'database' | 'messaging' | 'virtual' | 'user';
-
-export interface GraphNode {
-  name: string;
-  kind: GraphNodeKind;
-  calls: number;
-  errors: number;
-  rate: number;
-  errorRate: number;
-  p95Ms: number | null;
-  avgMs: number | null;
-}
-
-export interface GraphEdge {
-  client: string;
-  server: string;
-  connectionType: string;
-  calls: number;
-  failed: number;
-  rate: number;
-  errorRate: number;
-  p95Ms: number | null;
-  avgMs: number | null;
-  clientP95Ms: number | null;
-  clientAvgMs: number | null;
-}
-
-export interface ServiceGraphResponse {
-  start: number;
-  end: number;
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-}
+export type {
+  GraphEdge,
+  GraphNode,
+  GraphNodeKind,
+  MonitorData as MonitorResponse,
+  MonitorFigures,
+  MonitorOperation,
+  MonitorService,
+  ServiceGraph as ServiceGraphResponse,
+} from '@tracegres/schema/ui-data';
 
 /** Unix seconds. */
 export function fetchServiceGraph(start: number, end: number, signal?: AbortSignal): Promise<ServiceGraphResponse> {
   return getJson<ServiceGraphResponse>(`/api/ui/service-graph?${new URLSearchParams({ start: String(start), end: String(end) })}`, signal);
 }
 
-export interface MonitorService {
-  name: string;
-  spanKinds: string[];
-}
-
 export function fetchMonitorServices(start: number, end: number, signal?: AbortSignal): Promise<{ services: MonitorService[] }> {
   return getJson(`/api/ui/monitor/services?${new URLSearchParams({ start: String(start), end: String(end) })}`, signal);
-}
-
-export interface MonitorFigures {
-  calls: number;
-  errors: number;
-  rate: number;
-  errorRate: number;
-  p50Ms: number | null;
-  p75Ms: number | null;
-  p95Ms: number | null;
-  avgMs: number | null;
-}
-
-export interface MonitorOperation extends MonitorFigures {
-  name: string;
-  impact: number;
-  timeShare: number;
-}
-
-export interface MonitorResponse {
-  service: string;
-  spanKind: string;
-  start: number;
-  end: number;
-  step: number;
-  totals: MonitorFigures;
-  series: {
-    timestamps: number[];
-    rate: number[];
-    errorRate: (number | null)[];
-    p50Ms: (number | null)[];
-    p75Ms: (number | null)[];
-    p95Ms: (number | null)[];
-  };
-  operations: MonitorOperation[];
 }
 
 export function fetchMonitor(p: { service: string; spanKind: string; start: number; end: number }, signal?: AbortSignal): Promise<MonitorResponse> {

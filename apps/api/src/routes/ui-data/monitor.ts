@@ -2,52 +2,8 @@
 // quantiles over time, and its operations table, from per-minute span metrics.
 import { SPAN_METRICS_BUCKETS_S } from '@tracegres/schema';
 import type { MonitorCell } from '../../storage/monitor.ts';
+import type { MonitorData, MonitorFigures as Figures, MonitorOperation as Operation, MonitorSeries } from '@tracegres/schema/ui-data';
 import { addCounts, histogramQuantile } from './histogram-quantile.ts';
-
-export interface MonitorSeries {
-  /** Start of each point's bucket, unix seconds. */
-  timestamps: number[];
-  /** Requests per second in the bucket. */
-  rate: number[];
-  /** errors / calls in the bucket; null where there were no calls. */
-  errorRate: (number | null)[];
-  p50Ms: (number | null)[];
-  p75Ms: (number | null)[];
-  p95Ms: (number | null)[];
-}
-
-export interface Figures {
-  calls: number;
-  errors: number;
-  rate: number;
-  errorRate: number;
-  p50Ms: number | null;
-  p75Ms: number | null;
-  p95Ms: number | null;
-  avgMs: number | null;
-}
-
-export interface Operation extends Figures {
-  name: string;
-  /**
-   * Jaeger's impact: average latency times request rate (the time spent in the operation per
-   * second), rescaled min-max to 0..1 across the service's operations.
-   */
-  impact: number;
-  /** The operation's share of all time spent in the service's operations of this kind. */
-  timeShare: number;
-}
-
-export interface MonitorData {
-  service: string;
-  spanKind: string;
-  start: number;
-  end: number;
-  step: number;
-  totals: Figures;
-  series: MonitorSeries;
-  operations: Operation[];
-}
 
 interface Acc {
   calls: number;

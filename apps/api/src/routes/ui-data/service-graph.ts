@@ -2,47 +2,8 @@
 // per-minute rollups of a window.
 import { SERVICE_GRAPH_BUCKETS_S, SPAN_METRICS_BUCKETS_S } from '@tracegres/schema';
 import type { EdgeSums, ServedSums } from '../../storage/service-graph.ts';
+import type { GraphEdge, GraphNode, GraphNodeKind as NodeKind, ServiceGraph } from '@tracegres/schema/ui-data';
 import { addCounts, histogramQuantile } from './histogram-quantile.ts';
-
-export type NodeKind = 'service' | 'database' | 'messaging' | 'virtual' | 'user';
-
-export interface GraphNode {
-  name: string;
-  kind: NodeKind;
-  /** Requests the node served in the window. */
-  calls: number;
-  errors: number;
-  /** Per second over the window. */
-  rate: number;
-  /** errors / calls, 0 with no calls. */
-  errorRate: number;
-  p95Ms: number | null;
-  avgMs: number | null;
-}
-
-export interface GraphEdge {
-  client: string;
-  server: string;
-  /** Tempo's connection_type: '' (a direct call), messaging_system, database or virtual_node. */
-  connectionType: string;
-  calls: number;
-  failed: number;
-  rate: number;
-  errorRate: number;
-  /** Latency as the server saw it (a virtual server's is its client's). */
-  p95Ms: number | null;
-  avgMs: number | null;
-  clientP95Ms: number | null;
-  clientAvgMs: number | null;
-}
-
-export interface ServiceGraph {
-  /** The window covered, unix seconds (widened to whole minutes). */
-  start: number;
-  end: number;
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-}
 
 /**
  * OpenTelemetry's registered `messaging.system` values: an uninstrumented peer with one of these
