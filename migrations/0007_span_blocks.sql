@@ -15,9 +15,11 @@ CREATE TABLE span_blocks (
   tenant_id integer NOT NULL,
   trace_id uuid NOT NULL,
   -- The earliest span start in the block (the partition key) and the latest span end: a block
-  -- holds the spans of one trace that fall in one partition.
+  -- holds spans of one trace that fall in one partition, at most 20,000 (span-blocks.ts), so
+  -- no array nears Postgres' 1 GB limit on a value; `seq` numbers a trace's blocks in a partition.
   start_ns bigint NOT NULL,
   end_ns bigint NOT NULL,
+  seq integer NOT NULL,
   span_count integer NOT NULL,
   span_id bytea[] NOT NULL,
   parent_span_id bytea[] NOT NULL,
@@ -38,7 +40,7 @@ CREATE TABLE span_blocks (
   dropped_attributes_count integer[] NOT NULL,
   dropped_events_count integer[] NOT NULL,
   dropped_links_count integer[] NOT NULL,
-  CONSTRAINT span_blocks_pk PRIMARY KEY (trace_id, tenant_id, start_ns)
+  CONSTRAINT span_blocks_pk PRIMARY KEY (trace_id, tenant_id, start_ns, seq)
 ) PARTITION BY RANGE (start_ns);
 --> statement-breakpoint
 -- lz4 decompresses about twice as fast as pglz (searches over closed partitions read through

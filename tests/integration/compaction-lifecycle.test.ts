@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { runCompaction } from '../../apps/api/src/compaction/job.ts';
+import { moveRowsToBlocks } from '../../apps/api/src/compaction/span-blocks.ts';
+import { partitionName } from '@tracegres/schema';
 import type { TestServer } from '../support/app.ts';
 import { compactionServer, contextOf, handTrace, send } from '../support/compaction.ts';
 import { drivers } from '../support/databases.ts';
@@ -131,6 +133,29 @@ for (const driver of drivers) {
       assert.deepEqual(await names(), ['GET /', 'call', 'late', 'serve']);
       const [numbered] = await db.query<{ n: number }>(`select count(*)::int4 as n from span_nested where trace_id = $1::uuid`, [id]);
       assert.equal(numbered.n, 4, 'the trace was numbered again with its late span');
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+for (const driver of drivers) {
+  test(`a trace with more spans than a block holds is split into blocks and read back whole (${driver})`, async () => {
+    const server = await compactionServer(driver);
+    try {
+      const db = server.deps.db;
+      const id = '000000000000000000000000000000b9';
+      await send(server, [trace('b9')]);
+      const read = async () => (await fetch(`${server.url}/api/v2/traces/${id}`, { headers: { accept: 'application/json' } })).text();
+      const before = await read();
+      const [{ b }] = await db.query<{ b: string }>(`select bucket_ns::text as b from traces where trace_id = $1::uuid`, [id]);
+      const bucket = BigInt(b);
+      // Blocks of at most 2 spans: the 3-span trace takes two.
+      const moved = await moveRowsToBlocks(db, partitionName('spans', bucket), bucket, bucket + server.deps.partitions.intervalNs, 2);
+      assert.equal(moved, 3);
+      const blocks = await db.query<{ seq: number; span_count: number }>(`select seq, span_count from span_blocks where trace_id = $1::uuid order by seq`, [id]);
+      assert.deepEqual(blocks.map((r) => ({ ...r })), [{ seq: 0, span_count: 2 }, { seq: 1, span_count: 1 }]);
+      assert.equal(await read(), before, 'the trace reads the same from two blocks');
     } finally {
       await server.close();
     }

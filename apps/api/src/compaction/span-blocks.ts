@@ -13,16 +13,17 @@ const arrayColumn = (c: string) => (c === 'start_ns' ? 'span_start_ns' : c);
 const list = (f: (c: string) => string) => COLUMNS.map(f).join(', ');
 
 /**
- * One statement moves the span rows of one partition whose trace id falls in [$3, $4) into
- * blocks ($4 null: no upper bound): it deletes the rows, deletes the blocks those traces already have in the partition
- * (spans that arrived after it was compacted are folded in), and writes one block per trace with
- * the union, a span stored twice (a retried export) kept once. Rows inserted while it runs are
- * not in its snapshot and stay rows until the next pass. $1, $2: the partition's bounds.
+ * One statement moves the span rows of one partition whose trace id falls in [$4, $5) (or from
+ * $4 on) into blocks: it deletes the rows, deletes the blocks those traces already have in the
+ * partition (spans that arrived after it was compacted are folded in), and writes the union as
+ * blocks of at most $3 spans per trace, a span stored twice (a retried export) kept once. Rows
+ * inserted while it runs are not in its snapshot and stay rows until the next pass. $1, $2: the
+ * partition's bounds.
  */
 const moveChunk = (bounded: boolean) => `
 with moved as (
   delete from spans s
-   where s.start_ns >= $1::text::int8 and s.start_ns < $2::text::int8 and s.trace_id >= $3::uuid${bounded ? ' and s.trace_id < $4::uuid' : ''}
+   where s.start_ns >= $1::text::int8 and s.start_ns < $2::text::int8 and s.trace_id >= $4::uuid${bounded ? ' and s.trace_id < $5::uuid' : ''}
   returning s.tenant_id, s.trace_id, ${list((c) => `s.${c}`)}
 ),
 touched as (select distinct tenant_id, trace_id from moved),
@@ -38,18 +39,23 @@ merged as (
           select o.tenant_id, o.trace_id, x.*, 1 from old o
            cross join lateral unnest(${list((c) => `o.${arrayColumn(c)}`)}) as x(${list((c) => c)})) u
    order by tenant_id, trace_id, span_id, start_ns, fresh_last
+),
+numbered as (
+  select *, ((row_number() over (partition by tenant_id, trace_id order by start_ns, span_id) - 1) / $3::int4)::int4 as seq from merged
 )
-insert into span_blocks (tenant_id, trace_id, start_ns, end_ns, span_count, ${list(arrayColumn)})
-select tenant_id, trace_id, min(start_ns), max(start_ns + duration_ns), count(*)::int4,
+insert into span_blocks (tenant_id, trace_id, start_ns, end_ns, seq, span_count, ${list(arrayColumn)})
+select tenant_id, trace_id, min(start_ns), max(start_ns + duration_ns), seq, count(*)::int4,
        ${list((c) => `array_agg(${c} order by start_ns, span_id)`)}
-  from merged
- group by tenant_id, trace_id`;
+  from numbered
+ group by tenant_id, trace_id, seq`;
 
 const MOVE_BOUNDED = moveChunk(true);
 const MOVE_OPEN = moveChunk(false);
 
 /** Span rows per chunk: bounds the memory and the time of one statement. */
 const ROWS_PER_CHUNK = 50_000;
+/** Spans per block: a block of a huge trace stays far below Postgres' 1 GB per value. */
+export const SPANS_PER_BLOCK = 20_000;
 
 /** `n` equal ranges of trace ids (n a power of two), as [from, to) uuid text; the last has no end. */
 export function traceIdRanges(n: number): [string, string | null][] {
@@ -68,14 +74,14 @@ export function traceIdRanges(n: number): [string, string | null][] {
  * Moves every span row of the partition [fromNs, toNs) into blocks, in chunks of trace ids, each
  * its own transaction (killed midway, a rerun carries on). Returns the rows moved.
  */
-export async function moveRowsToBlocks(db: Queryable, partition: string, fromNs: bigint, toNs: bigint): Promise<number> {
+export async function moveRowsToBlocks(db: Queryable, partition: string, fromNs: bigint, toNs: bigint, spansPerBlock = SPANS_PER_BLOCK): Promise<number> {
   const [{ n }] = await db.query<{ n: number }>(`select count(*)::int4 as n from "${partition}"`);
   if (n === 0) return 0;
   let chunks = 1;
   while (chunks * ROWS_PER_CHUNK < n && chunks < 4096) chunks *= 2;
   for (const [lo, hi] of traceIdRanges(chunks)) {
-    const bounds = [fromNs.toString(), toNs.toString(), lo];
-    await db.query(hi ? MOVE_BOUNDED : MOVE_OPEN, hi ? [...bounds, hi] : bounds);
+    const params = [fromNs.toString(), toNs.toString(), spansPerBlock, lo];
+    await db.query(hi ? MOVE_BOUNDED : MOVE_OPEN, hi ? [...params, hi] : params);
   }
   return n;
 }

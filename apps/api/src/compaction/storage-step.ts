@@ -67,13 +67,14 @@ async function foldLateSpans(ctx: CompactionContext, compacted: bigint[]): Promi
 
 /**
  * Returns the emptied partition's space (its index too, which VACUUM would keep). Under a short
- * lock timeout: ingest writing a late span into it waits at most that long, and if the lock is
- * not had now, a later pass truncates.
+ * lock timeout: queries that queue behind the lock (ingest writing a late span, a search whose
+ * partitions are pruned only at run time) wait at most that long, and if the lock is not had
+ * now, a later pass truncates.
  */
 async function truncateIfEmpty(ctx: CompactionContext, partition: string): Promise<boolean> {
   try {
     return await ctx.db.transaction(async (tx) => {
-      if (ctx.db.driver === 'postgres') await tx.query(`set local lock_timeout = '2s'`);
+      if (ctx.db.driver === 'postgres') await tx.query(`set local lock_timeout = '500ms'`);
       await tx.query(`lock table "${partition}" in access exclusive mode`);
       const [row] = await tx.query<{ empty: boolean }>(`select not exists (select 1 from "${partition}") as empty`);
       if (row.empty) await tx.query(`truncate "${partition}"`);
