@@ -171,7 +171,7 @@ test('npm run compact prints a line per step and a summary', { skip: !drivers.in
       encoding: 'utf8',
     });
     assert.match(out, /^retention: /m);
-    assert.match(out, /^traces: 1 quiet trace\(s\) numbered \(3 spans\)$/m);
+    assert.match(out, /^traces: 1 quiet trace\(s\) numbered \(3 spans\) in \d+\.\d s$/m);
     assert.match(out, /^rollups: \d+ minute\(s\) rolled up/m);
     assert.match(out, /^storage: /m);
     assert.match(out, /^done in [\d.]+ s: 1 traces numbered/m);

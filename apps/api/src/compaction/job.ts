@@ -55,7 +55,13 @@ export async function runCompaction(ctx: CompactionContext, opts: { stopAfter?: 
 
 async function runSteps(base: CompactionContext, s: CompactionSummary, t0: number, stopAfter?: CompactionStep): Promise<CompactionSummary> {
   const ctx = { ...base, citus: base.citus ?? (await hasCitus(base.db)) };
-  const say = (line: string) => ctx.progress?.(line);
+  // Each step's line ends with the time it took, so an operator sees where a slow pass went.
+  let lap = performance.now();
+  const say = (line: string) => {
+    const now = performance.now();
+    ctx.progress?.(`${line} in ${((now - lap) / 1000).toFixed(1)} s`);
+    lap = now;
+  };
   const finish = () => ({ ...s, ms: Math.round(performance.now() - t0) });
 
   const r = await applyRetention(ctx);
