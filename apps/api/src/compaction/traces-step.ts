@@ -99,12 +99,20 @@ async function numberBatch(tx: Queryable, ctx: CompactionContext, cutoff: string
   const hi = pending.reduce((m, p) => (BigInt(p.hi) > m ? BigInt(p.hi) : m), BigInt(pending[0].hi)) + interval;
   const spans = await tx.query<SpanRow>(
     // Fresh rows and blocks (migrations/0007); a span both in a block and again as a row (an
-    // export retried after its partition was compacted) counts once.
-    `select distinct on (s.tenant_id, s.trace_id, s.span_id, s.start_ns)
+    // export retried after its partition was compacted) counts once. Each branch names the
+    // traces and bounds its own partitions (a block starts in its partition, and $3 is a
+    // partition's start), so blocks are found by key and only these traces' are decompressed.
+    `with u as (select * from unnest($1::int4[], $2::uuid[]) as u(tenant_id, trace_id))
+     select distinct on (s.tenant_id, s.trace_id, s.span_id, s.start_ns)
             s.tenant_id, s.trace_id::text, encode(s.span_id, 'hex') as span_id, encode(s.parent_span_id, 'hex') as parent_span_id,
             s.start_ns::text, s.service_name, s.status_code
-       from all_span_rows s join unnest($1::int4[], $2::uuid[]) as u(tenant_id, trace_id) on s.tenant_id = u.tenant_id and s.trace_id = u.trace_id
-      where s.start_ns >= $3::text::int8 and s.start_ns < $4::text::int8`,
+       from (select s.tenant_id, s.trace_id, s.span_id, s.parent_span_id, s.start_ns, s.service_name, s.status_code
+               from spans s join u on s.tenant_id = u.tenant_id and s.trace_id = u.trace_id
+              where s.start_ns >= $3::text::int8 and s.start_ns < $4::text::int8
+             union all
+             select b.tenant_id, b.trace_id, b.span_id, b.parent_span_id, b.start_ns, b.service_name, b.status_code
+               from span_block_rows b join u on b.tenant_id = u.tenant_id and b.trace_id = u.trace_id
+              where b.block_start_ns >= $3::text::int8 and b.block_start_ns < $4::text::int8) s`,
     [pending.map((p) => p.tenant_id), pending.map((p) => p.trace_id), lo.toString(), hi.toString()],
   );
   const byTrace = new Map<string, SpanRow[]>();

@@ -61,12 +61,18 @@ export async function filteredTagValues(db: Db, q: Query, ident: Attribute | Int
   if (set === null) return null;
   const tenant = add(o.tenantId, 'int4');
   const limit = add(o.limit, 'int4');
+  // The lower bound reaches span_rows() as a lateral column, not a sub-select (Postgres inlines a
+  // set-returning SQL function only without sub-selects in its arguments), and the matched trace
+  // ids as a restriction on s.trace_id: inlined, both reach the indexes of fresh rows and blocks,
+  // instead of every span of the window being read and joined.
   const text =
     `with m as (${search.text}), ` +
-    `v as (select ${set} as v from m join span_rows(${tenant}, (select min(trace_start_ns::int8) from m), ${add(o.endNs.toString(), 'int8')}) s ` +
-    `on s.trace_id = m.trace_id::uuid and s.span_id = decode(m.span_id, 'hex') ` +
+    `v as (select ${set} as v from (select min(trace_start_ns::int8) as lo from m) w ` +
+    `cross join lateral span_rows(${tenant}, w.lo, ${add(o.endNs.toString(), 'int8')}) s ` +
+    `join m on s.trace_id = m.trace_id::uuid and s.span_id = decode(m.span_id, 'hex') ` +
     `left join resources r on r.tenant_id = s.tenant_id and r.resource_id = s.resource_id ` +
-    `left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id), ` +
+    `left join scopes sc on sc.tenant_id = s.tenant_id and sc.scope_id = s.scope_id ` +
+    `where s.trace_id = any(array(select distinct trace_id::uuid from m))), ` +
     // Arrays list their elements; values without a scalar type (kvlists, bytes) are left out.
     `e as (select x.v from v cross join lateral jsonb_array_elements(case when jsonb_typeof(v.v) = 'array' then v.v else jsonb_build_array(v.v) end) as x(v)) ` +
     `select distinct case jsonb_typeof(v) when 'string' then 'string' when 'boolean' then 'bool' ` +

@@ -25,6 +25,9 @@ type Row = Pick<StoredSpanRow, 'trace_id' | 'span_id' | 'parent_span_id' | 'star
 /**
  * Summaries of the given traces (32-hex ids), in the given order; traces with no spans are left
  * out. Reads only the few span columns a summary needs, bounded by the traces' time ranges.
+ * The bounds reach span_rows() as columns of a lateral source, not as sub-selects: Postgres
+ * inlines a set-returning SQL function only when no argument holds a sub-select, and only
+ * inlined does `trace_id = any(...)` reach the indexes of both layouts.
  */
 export async function traceSummaries(db: Db, tenantId: number, traceIds: string[]): Promise<TraceSummary[]> {
   if (traceIds.length === 0) return [];
@@ -33,7 +36,7 @@ export async function traceSummaries(db: Db, tenantId: number, traceIds: string[
      select replace(s.trace_id::text, '-', '') as trace_id, encode(s.span_id, 'hex') as span_id,
             encode(s.parent_span_id, 'hex') as parent_span_id, s.start_ns::text, s.duration_ns::text, s.name,
             s.status_code, s.service_name
-       from span_rows($1, (select lo from t), (select hi from t)) s
+       from t cross join lateral span_rows($1, t.lo, t.hi) s
       where s.trace_id = any($2::uuid[])`,
     [tenantId, traceIds],
   );
